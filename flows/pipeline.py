@@ -1,0 +1,232 @@
+"""The Prefect flow: list sources, plan, read and transform in batches, commit every table once.
+
+Tasks work on batches of articles. Retries are set on the I/O tasks only (listing, reading, committing), never on
+the transforms: a parse error is deterministic and retrying it only wastes time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+
+from flows import prefect_env  # noqa: F401  (before prefect)
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+
+from flows import store
+from flows.sources import DEFAULT_MAX_BYTES, FileTooLarge, Source, SourceError, list_source, open_source, read_file
+from transforms import schema
+from transforms.article import BatchResult, process_batch, reject_row
+from transforms.incremental import KnownFile, Plan, SourceEntry, classify, plan_run
+from transforms.model import RawFile
+
+DEFAULT_BATCH_SIZE = 200
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str
+    n_new: int = 0
+    n_changed: int = 0
+    n_unchanged: int = 0
+    n_rejected: int = 0
+    rows_written: dict[str, int] = field(default_factory=dict)
+    table_versions: dict[str, int] = field(default_factory=dict)
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+    error: str | None = None
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """Sortable, unique: UTC start time plus random hex."""
+    return now.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@task(name="list-source", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def list_source_task(source: Source) -> list[SourceEntry]:
+    return list_source(source)
+
+
+@task(name="load-state", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def load_state_task(dest: str) -> tuple[dict[str, KnownFile], dict[str, KnownFile]]:
+    return store.load_article_state(dest), store.load_reject_state(dest)
+
+
+@dataclass
+class ReadBatch:
+    raws: list[RawFile]
+    rejects: list[dict]
+
+
+@task(name="read-batch", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def read_batch_task(source: Source, entries: Sequence[SourceEntry], run_id: str, max_bytes: int) -> ReadBatch:
+    """Read a batch of files. A file over the cap or failing to read becomes a reject row, not an error."""
+    raws: list[RawFile] = []
+    rejects: list[dict] = []
+    now = _utcnow()
+    for entry in entries:
+        if entry.size > max_bytes:
+            detail = f"{entry.size} bytes, over the cap of {max_bytes} bytes; not read"
+            rejects.append(reject_row(run_id, entry.article_id, entry.source_uri, None, "too_large", detail, now, entry.size, entry.mtime))
+            continue
+        try:
+            raws.append(read_file(source, entry, max_bytes))
+        except FileTooLarge as error:
+            detail = f"{error}, over the cap of {max_bytes} bytes (it grew after listing)"
+            rejects.append(reject_row(run_id, entry.article_id, entry.source_uri, None, "too_large", detail, now, entry.size, entry.mtime))
+        except OSError as error:
+            detail = f"{type(error).__name__}: {error}"
+            rejects.append(reject_row(run_id, entry.article_id, entry.source_uri, None, "read_error", detail, now, entry.size, entry.mtime))
+    return ReadBatch(raws, rejects)
+
+
+@task(name="transform-batch", cache_policy=NO_CACHE)
+def transform_batch_task(raws: list[RawFile], run_id: str, extra_rejects: list[dict]) -> BatchResult:
+    return process_batch(raws, run_id, _utcnow(), extra_rejects=extra_rejects)
+
+
+@task(name="commit-tables", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]) -> dict[str, int]:
+    """Commit each table once: content tables first, `articles` last, then `rejects`."""
+    written: dict[str, int] = {}
+    for spec in (*schema.CONTENT_TABLES, schema.ARTICLES):
+        written[spec.name] = store.commit_replacing_articles(dest, spec.name, staging.files(spec.name), article_ids)
+    written["rejects"] = store.append_rows(dest, "rejects", staging.files("rejects"))
+    return written
+
+
+def _flow_run_id() -> str | None:
+    context = FlowRunContext.get()
+    return str(context.flow_run.id) if context and context.flow_run else None
+
+
+def _run_row(summary: RunSummary, started: dt.datetime, source: str, parameters: dict, finished: dt.datetime | None) -> dict:
+    return {
+        "run_id": summary.run_id,
+        "started_at": started,
+        "finished_at": finished,
+        "status": summary.status,
+        "n_new": summary.n_new,
+        "n_changed": summary.n_changed,
+        "n_unchanged": summary.n_unchanged,
+        "n_rejected": summary.n_rejected,
+        "pipeline_version": schema.PIPELINE_VERSION,
+        "source": source,
+        "parameters": json.dumps(parameters, ensure_ascii=False, sort_keys=True),
+        "rows_written": summary.rows_written or None,
+        "table_versions": summary.table_versions or None,
+        "flow_run_id": _flow_run_id(),
+        "error": summary.error,
+    }
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def run_pipeline(
+    source: str,
+    dest: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    full_refresh: bool = False,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """The body of the flow (callable inside a flow run only, since it calls tasks)."""
+    started_clock = time.perf_counter()
+    started = _utcnow()
+    run_id = new_run_id(started)
+    parameters = {"source": source, "dest": dest, "batch_size": batch_size, "max_bytes": max_bytes, "full_refresh": full_refresh}
+    summary = RunSummary(run_id=run_id, status="running")
+    store.ensure_tables(dest)
+    store.upsert_run(dest, _run_row(summary, started, source, parameters, None))
+    staging = store.Staging(run_id)
+    try:
+        opened = open_source(source)
+        entries = list_source_task(opened)
+        known_articles, known_rejects = load_state_task(dest)
+        plan: Plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
+        summary.n_unchanged = len(plan.unchanged)
+        now = _utcnow()
+        duplicate_rejects = [
+            reject_row(run_id, e.article_id, e.source_uri, None, "duplicate_article_id",
+                       f"another file of the source already maps to article id {e.article_id!r}", now, e.size, e.mtime)
+            for e in plan.duplicates
+        ]
+        statuses: dict[str, str] = {}
+        written_ids: list[str] = []
+        # Articles whose old rows go: changed files rejected now for their content (not for a failed read).
+        dropped_ids: set[str] = set()
+        batches = list(_chunks(plan.to_read, max(1, batch_size)))
+        pending_rejects = duplicate_rejects
+        for batch_no, batch in enumerate(batches):
+            read = read_batch_task(opened, batch, run_id, max_bytes)
+            to_process: list[RawFile] = []
+            for raw in read.raws:
+                status = classify(raw.article_id, raw.source_uri, raw.content_sha256, known_articles, known_rejects,
+                                  schema.PIPELINE_VERSION, full_refresh)
+                if status in ("unchanged", "rejected_before"):
+                    summary.n_unchanged += 1
+                else:
+                    statuses[raw.article_id] = status
+                    to_process.append(raw)
+            result = transform_batch_task(to_process, run_id, read.rejects + pending_rejects)
+            pending_rejects = []
+            staging.add(result.tables)
+            written_ids.extend(result.written_ids)
+            for article_id, reason in result.rejected:
+                summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
+                if article_id in known_articles and reason not in ("read_error", "duplicate_article_id"):
+                    dropped_ids.add(article_id)
+            if progress:
+                progress(batch_no + 1, len(batches))
+        if pending_rejects:
+            staging.add({"rejects": schema.to_table(schema.REJECTS, pending_rejects)})
+            for reject in pending_rejects:
+                summary.rejects_by_reason[reject["reason"]] = summary.rejects_by_reason.get(reject["reason"], 0) + 1
+        summary.n_new = sum(1 for i in written_ids if statuses.get(i) == "new")
+        summary.n_changed = sum(1 for i in written_ids if statuses.get(i) == "changed")
+        summary.n_rejected = sum(summary.rejects_by_reason.values())
+        # A changed file that is now rejected loses its old rows too: nothing is kept for a rejected input.
+        replaced_ids = set(written_ids) | dropped_ids
+        summary.rows_written = commit_tables_task(dest, staging, sorted(replaced_ids))
+        summary.status = "completed"
+    except Exception as error:
+        summary.status = "failed"
+        summary.error = f"{type(error).__name__}: {error}" if not isinstance(error, SourceError) else str(error)
+        raise
+    finally:
+        staging.cleanup()
+        # Versions of the data tables after this run (the runs table itself is the index of them).
+        summary.table_versions = {k: v for k, v in store.versions(dest).items() if k != "runs"}
+        summary.elapsed_s = round(time.perf_counter() - started_clock, 3)
+        store.upsert_run(dest, _run_row(summary, started, source, parameters, _utcnow()))
+    return summary
+
+
+@flow(name="newsfacts", log_prints=True, validate_parameters=True)
+def newsfacts_flow(
+    source: str = "data/raw",
+    dest: str = "data/processed",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    full_refresh: bool = False,
+) -> dict:
+    """Raw news article files under `source` to versioned Delta tables under `dest`."""
+    summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh)
+    get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, asdict(summary))
+    return asdict(summary)

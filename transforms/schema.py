@@ -1,0 +1,220 @@
+"""Every output table's schema, its documentation, and the pipeline version: defined once, here.
+
+`docs/tables.md` is generated from these definitions (`python -m transforms.schema > docs/tables.md`) and a
+test keeps the two in step. Column descriptions are stored in the Arrow field metadata under b"doc", so they
+also travel inside every Parquet/Delta file.
+
+Version rules:
+- `PIPELINE_VERSION` changes whenever a change to parsing, segmentation or extraction would give different
+  rows for the same input; articles processed by an older version are then reprocessed.
+- `SCHEMA_VERSION` changes when a table gains or changes a column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+PIPELINE_VERSION = "0.1.0"
+SCHEMA_VERSION = 1
+# Version of the fact extractors (entities, quantities, time expressions, statements); recorded on every fact row.
+EXTRACTOR_VERSION = "0.1.0"
+
+PARAGRAPH_KINDS = ("body", "caption", "byline", "related")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    doc: str
+    schema: pa.Schema
+    # Columns that identify the rows of one article (None: the table is not keyed by article).
+    article_key: str | None = "article_id"
+
+
+def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={b"doc": doc.encode("utf-8")})
+
+
+_ARTICLE_ID = "Stable id of the article: the source file's path relative to the source root, without `.txt`."
+_OFFSET_START = "Start character offset into `articles.body` (Python string index, code points)."
+_OFFSET_END = "End character offset into `articles.body`, exclusive: `body[start:end] == text`."
+
+ARTICLES = TableSpec(
+    "articles",
+    "One row per successfully parsed source file (the latest version of it).",
+    pa.schema(
+        [
+            _f("article_id", pa.string(), _ARTICLE_ID, nullable=False),
+            _f("source_uri", pa.string(), "Where the file was read from (absolute path or URL).", nullable=False),
+            _f("content_sha256", pa.string(), "SHA-256 of the file's raw bytes, hex.", nullable=False),
+            _f("source_bytes", pa.int64(), "Size of the raw file in bytes."),
+            _f("source_mtime", pa.timestamp("us", tz="UTC"), "Modification time of the raw file when read."),
+            _f("encoding", pa.string(), "Detected text encoding of the raw file (e.g. utf_8, utf_8_sig, cp950)."),
+            _f("published_date", pa.date32(), "Publication date from the date line.", nullable=False),
+            _f("published_time", pa.string(), "Publication time `HH:MM` when the date line has one, else null."),
+            _f("category", pa.string(), "Section / category line as written (e.g. 政治), null when absent."),
+            _f("title", pa.string(), "Headline.", nullable=False),
+            _f("reporters", pa.list_(pa.string()), "Reporter names from the byline (empty when none)."),
+            _f("dateline", pa.string(), "Place of the report from the byline (記者A／台北報導 → 台北), else null."),
+            _f("agency", pa.string(), "News agency credited (文／中央社 → 中央社), or 綜合報導-style credit, else null."),
+            _f("image_credits", pa.list_(pa.string()), "Photo credits from captions, in order (（圖／行政院提供） → 行政院提供)."),
+            _f("body", pa.string(), "Body paragraphs joined by a newline. All offsets in other tables point into it.", nullable=False),
+            _f("pipeline_version", pa.string(), "Version of the pipeline that produced the row.", nullable=False),
+            _f("run_id", pa.string(), "Run that produced the row (see `runs`).", nullable=False),
+        ]
+    ),
+)
+
+PARAGRAPHS = TableSpec(
+    "paragraphs",
+    "Every paragraph of the article in document order: captions, byline, body, and related/boilerplate lines.",
+    pa.schema(
+        [
+            _f("article_id", pa.string(), _ARTICLE_ID, nullable=False),
+            _f("paragraph_no", pa.int32(), "Position of the paragraph in the article (0-based, all kinds).", nullable=False),
+            _f("kind", pa.string(), "body | caption | byline | related (boilerplate kept out of the body).", nullable=False),
+            _f("text", pa.string(), "Paragraph text (for body paragraphs exactly `body[start:end]`).", nullable=False),
+            _f("start", pa.int32(), _OFFSET_START + " Null for paragraphs that are not part of the body."),
+            _f("end", pa.int32(), _OFFSET_END + " Null for paragraphs that are not part of the body."),
+        ]
+    ),
+)
+
+SENTENCES = TableSpec(
+    "sentences",
+    "Sentences of the body paragraphs, split at 。！？； and line ends; closing quotes/brackets stay with their sentence.",
+    pa.schema(
+        [
+            _f("article_id", pa.string(), _ARTICLE_ID, nullable=False),
+            _f("sentence_no", pa.int32(), "Position of the sentence in the body (0-based).", nullable=False),
+            _f("paragraph_no", pa.int32(), "Paragraph it belongs to (`paragraphs.paragraph_no`).", nullable=False),
+            _f("text", pa.string(), "Sentence text, `body[start:end]`.", nullable=False),
+            _f("start", pa.int32(), _OFFSET_START, nullable=False),
+            _f("end", pa.int32(), _OFFSET_END, nullable=False),
+        ]
+    ),
+)
+
+TOKENS = TableSpec(
+    "tokens",
+    "Words of every body sentence with part of speech; whitespace is not a token.",
+    pa.schema(
+        [
+            _f("article_id", pa.string(), _ARTICLE_ID, nullable=False),
+            _f("sentence_no", pa.int32(), "Sentence it belongs to (`sentences.sentence_no`).", nullable=False),
+            _f("token_no", pa.int32(), "Position of the token in its sentence (0-based).", nullable=False),
+            _f("text", pa.string(), "The word, `body[start:end]`.", nullable=False),
+            _f("pos", pa.string(), "Part-of-speech tag (CKIP-style coarse tags, see docs/segmentation.md).", nullable=False),
+            _f("start", pa.int32(), _OFFSET_START, nullable=False),
+            _f("end", pa.int32(), _OFFSET_END, nullable=False),
+        ]
+    ),
+)
+
+RUNS = TableSpec(
+    "runs",
+    "One row per pipeline run (the latest state of the run: `running`, then `completed` or `failed`).",
+    pa.schema(
+        [
+            _f("run_id", pa.string(), "Run id (UTC timestamp plus a random suffix; sorts by start time).", nullable=False),
+            _f("started_at", pa.timestamp("us", tz="UTC"), "When the run started.", nullable=False),
+            _f("finished_at", pa.timestamp("us", tz="UTC"), "When the run ended, null while running."),
+            _f("status", pa.string(), "running | completed | failed | abandoned.", nullable=False),
+            _f("n_new", pa.int64(), "Articles seen for the first time and written."),
+            _f("n_changed", pa.int64(), "Articles whose file content changed (rows replaced)."),
+            _f("n_unchanged", pa.int64(), "Files skipped because their content did not change."),
+            _f("n_rejected", pa.int64(), "Files rejected in this run (see `rejects`)."),
+            _f("pipeline_version", pa.string(), "Pipeline version of the run.", nullable=False),
+            _f("source", pa.string(), "The `--source` of the run."),
+            _f("parameters", pa.string(), "All run parameters as JSON."),
+            _f("rows_written", pa.map_(pa.string(), pa.int64()), "Rows written per table in this run."),
+            _f("table_versions", pa.map_(pa.string(), pa.int64()), "Delta version of each table after this run."),
+            _f("flow_run_id", pa.string(), "Prefect flow run id, when run under Prefect."),
+            _f("error", pa.string(), "One-line reason when the run failed."),
+        ]
+    ),
+    article_key=None,
+)
+
+REJECTS = TableSpec(
+    "rejects",
+    "Inputs that could not be processed, with the reason. Nothing else is written for a rejected file.",
+    pa.schema(
+        [
+            _f("run_id", pa.string(), "Run that rejected the file.", nullable=False),
+            _f("article_id", pa.string(), _ARTICLE_ID + " (the id the file would have had)."),
+            _f("source_uri", pa.string(), "Where the file was read from.", nullable=False),
+            _f("content_sha256", pa.string(), "SHA-256 of the raw bytes (null when the file was not read, e.g. too large)."),
+            _f("source_bytes", pa.int64(), "Size of the raw file in bytes."),
+            _f("source_mtime", pa.timestamp("us", tz="UTC"), "Modification time of the raw file when listed."),
+            _f("reason", pa.string(), "Reason code, see docs/tables.md#reject-reasons.", nullable=False),
+            _f("detail", pa.string(), "Readable detail of what was wrong.", nullable=False),
+            _f("rejected_at", pa.timestamp("us", tz="UTC"), "When the file was rejected.", nullable=False),
+        ]
+    ),
+    article_key="article_id",
+)
+
+# Reason codes of `rejects.reason`: code -> meaning. Every code the pipeline emits is listed here.
+REJECT_REASONS: dict[str, str] = {
+    "too_large": "File is larger than the size cap (`--max-bytes`, default 5 MiB); it was not read.",
+    "empty": "File has no bytes, or only whitespace.",
+    "binary": "File looks binary (NUL bytes or control characters), not text.",
+    "undecodable": "No supported text encoding decodes the file.",
+    "no_date_line": "The first non-empty line is not a ` date YYYY-MM-DD [HH:MM]` line.",
+    "bad_date": "The date line holds an impossible date or time.",
+    "no_headline": "No headline line after the date and category.",
+    "no_body": "No body paragraph after the headline, captions and byline.",
+    "read_error": "The file could not be read (I/O error).",
+    "duplicate_article_id": "Another file of the source maps to the same article id (e.g. a.txt and a.TXT); the first in path order is kept.",
+    "internal_error": "The pipeline failed on this file; detail holds the exception. Please report it.",
+}
+
+# Tables in the order they are committed: per-article content first, `articles` last, so that an article is
+# only considered processed once every table holding its rows has been committed.
+CONTENT_TABLES: tuple[TableSpec, ...] = (PARAGRAPHS, SENTENCES, TOKENS)
+ALL_TABLES: tuple[TableSpec, ...] = (ARTICLES, PARAGRAPHS, SENTENCES, TOKENS, RUNS, REJECTS)
+TABLES: dict[str, TableSpec] = {t.name: t for t in ALL_TABLES}
+
+
+def empty_table(spec: TableSpec) -> pa.Table:
+    return spec.schema.empty_table()
+
+
+def to_table(spec: TableSpec, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) to an Arrow table of exactly the spec's schema; missing keys become null."""
+    return pa.Table.from_pylist(rows, schema=spec.schema)
+
+
+def field_doc(field: pa.Field) -> str:
+    return (field.metadata or {}).get(b"doc", b"").decode("utf-8")
+
+
+def render_docs() -> str:
+    """The analysts' reference of every table, generated from the schemas above."""
+    out = [
+        "# Tables",
+        "",
+        "<!-- Generated by `python -m transforms.schema > docs/tables.md`; edit transforms/schema.py instead. -->",
+        "",
+        f"Pipeline version `{PIPELINE_VERSION}`, schema version {SCHEMA_VERSION}, extractor version `{EXTRACTOR_VERSION}`.",
+        "Every table is a Delta Lake table in its own directory under the destination (`data/processed/<table>/`).",
+        "Offsets (`start`, `end`) are Python string indices into `articles.body` of the same `article_id`: "
+        "`body[start:end] == text`.",
+        "",
+    ]
+    for spec in ALL_TABLES:
+        out += [f"## {spec.name}", "", spec.doc, "", "| column | type | nullable | description |", "|---|---|---|---|"]
+        for field in spec.schema:
+            out.append(f"| `{field.name}` | `{field.type}` | {'yes' if field.nullable else 'no'} | {field_doc(field)} |")
+        out.append("")
+    out += ["## Reject reasons", "", "| reason | meaning |", "|---|---|"]
+    out += [f"| `{code}` | {meaning} |" for code, meaning in REJECT_REASONS.items()]
+    out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(render_docs(), end="")
