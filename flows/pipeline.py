@@ -177,7 +177,7 @@ def run_pipeline(
             read = read_batch_task(opened, batch, run_id, max_bytes)
             to_process: list[RawFile] = []
             for raw in read.raws:
-                status = classify(raw.article_id, raw.source_uri, raw.content_sha256, known_articles, known_rejects,
+                status = classify(raw.article_id, raw.content_sha256, known_articles, known_rejects,
                                   schema.PIPELINE_VERSION, full_refresh)
                 if status in ("unchanged", "rejected_before"):
                     summary.n_unchanged += 1

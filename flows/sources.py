@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import fsspec
 from fsspec.core import url_to_fs
 
-from transforms.article import article_id_for
-from transforms.incremental import SourceEntry
+from transforms.incremental import SourceEntry, article_id_for
 from transforms.model import RawFile
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024

@@ -87,14 +87,16 @@ def load_article_state(dest: str) -> dict[str, KnownFile]:
 
 
 def load_reject_state(dest: str) -> dict[str, KnownFile]:
-    """Latest reject of each source file, keyed by source_uri."""
-    table = read_table(dest, "rejects", ["source_uri", "content_sha256", "source_bytes", "source_mtime", "rejected_at"])
+    """Latest reject of each source file, keyed by article_id (its path relative to the source root)."""
+    table = read_table(dest, "rejects", ["article_id", "content_sha256", "source_bytes", "source_mtime", "rejected_at"])
     latest: dict[str, tuple[dt.datetime, KnownFile]] = {}
     for row in table.to_pylist():
         known = KnownFile(row["content_sha256"], row["source_bytes"], _as_utc(row["source_mtime"]))
-        previous = latest.get(row["source_uri"])
+        if row["article_id"] is None:
+            continue
+        previous = latest.get(row["article_id"])
         if previous is None or row["rejected_at"] >= previous[0]:
-            latest[row["source_uri"]] = (row["rejected_at"], known)
+            latest[row["article_id"]] = (row["rejected_at"], known)
     return {uri: known for uri, (_, known) in latest.items()}
 
 

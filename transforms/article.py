@@ -8,7 +8,6 @@ becomes an `internal_error` reject, so one bad file never fails a batch.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,13 +20,6 @@ from transforms.layout import parse_article
 from transforms.model import ParsedArticle, RawFile, RejectedInput, Sentence
 from transforms.segmenter import Segmenter, get_segmenter
 from transforms.sentences import split_sentences
-
-
-def article_id_for(relative_path: str) -> str:
-    """Stable article id from a path relative to the source root: POSIX separators, no `.txt` suffix."""
-    path = posixpath.normpath(relative_path.replace("\\", "/")).lstrip("/")
-    stem, ext = posixpath.splitext(path)
-    return stem if ext.lower() == ".txt" else path
 
 
 @dataclass

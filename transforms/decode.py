@@ -56,11 +56,29 @@ def _strict_utf8(content: bytes) -> str | None:
         return None
 
 
+def _nul_pattern_fits(content: bytes, encoding: str) -> bool:
+    """UTF-16 without a BOM: NUL bytes are mostly high bytes of ASCII code units (digits, newlines, Latin).
+
+    A few NUL low bytes are normal (一 is U+4E00), but binary data with NULs anywhere decodes as 'UTF-16' full of
+    CJK-looking characters; requiring the ASCII pattern tells the two apart.
+    """
+    if len(content) % 2:
+        return False
+    high = 1 if encoding == "utf_16_le" else 0 if encoding == "utf_16_be" else None
+    if high is None:
+        return True
+    as_high = content[high::2].count(0)
+    as_low = content[1 - high :: 2].count(0)
+    return as_high > 0 and as_low <= 0.2 * as_high
+
+
 def _detect(content: bytes) -> tuple[str, str] | None:
     best = from_bytes(content, cp_isolation=CANDIDATE_ENCODINGS).best()
     if best is None:
         return None
     encoding = _SUPERSET.get(best.encoding, best.encoding)
+    if encoding.startswith("utf_16") and not _nul_pattern_fits(content, encoding):
+        return None
     try:
         return content.decode(encoding), encoding
     except UnicodeDecodeError:

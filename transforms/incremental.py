@@ -9,8 +9,16 @@ no record means new. A file rejected before with the same content is not rejecte
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+def article_id_for(relative_path: str) -> str:
+    """Stable article id from a path relative to the source root: POSIX separators, no `.txt` suffix."""
+    path = posixpath.normpath(relative_path.replace("\\", "/")).lstrip("/")
+    stem, ext = posixpath.splitext(path)
+    return stem if ext.lower() == ".txt" else path
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,7 @@ def plan_run(
 ) -> Plan:
     """Split listed files into skipped-unchanged, to-read, and duplicate ids.
 
-    `articles` is keyed by article_id, `rejects` by source_uri (the latest reject of that file).
+    `articles` and `rejects` (the latest reject of each file) are keyed by article_id.
     """
     plan = Plan([], [], [])
     seen: set[str] = set()
@@ -69,7 +77,7 @@ def plan_run(
             continue
         seen.add(entry.article_id)
         known = articles.get(entry.article_id)
-        rejected = rejects.get(entry.source_uri)
+        rejected = rejects.get(entry.article_id)
         if not full_refresh and known is not None and known.pipeline_version == pipeline_version and _same_file_facts(entry, known):
             plan.unchanged.append(entry)
         elif not full_refresh and known is None and rejected is not None and _same_file_facts(entry, rejected):
@@ -81,7 +89,6 @@ def plan_run(
 
 def classify(
     article_id: str,
-    source_uri: str,
     content_sha256: str,
     articles: dict[str, KnownFile],
     rejects: dict[str, KnownFile],
@@ -94,7 +101,7 @@ def classify(
         if not full_refresh and known.content_sha256 == content_sha256 and known.pipeline_version == pipeline_version:
             return "unchanged"
         return "changed"
-    rejected = rejects.get(source_uri)
+    rejected = rejects.get(article_id)
     if not full_refresh and rejected is not None and rejected.content_sha256 == content_sha256:
         return "rejected_before"
     return "new"

@@ -1,0 +1,74 @@
+"""The CLI as a user runs it: real processes, a fresh Prefect home (as on a fresh machine), clean output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+NEWSFACTS = [sys.executable, "-m", "flows"]
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")  # a fresh database, as on a new machine
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], stdin: str | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+    return subprocess.run([*NEWSFACTS, *args], capture_output=True, text=True, env=env, input=stdin, timeout=timeout)
+
+
+def assert_clean(result: subprocess.CompletedProcess) -> None:
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert "ERROR" not in output, output
+    assert "database is locked" not in output and "telemetry" not in output.lower(), output
+
+
+def test_missing_source_fails_with_one_line(tmp_path: Path) -> None:
+    result = run_cli(["run", "--source", str(tmp_path / "nope"), "--dest", str(tmp_path / "out")], cli_env(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"newsfacts: error: source does not exist: {tmp_path / 'nope'}"]
+    assert "Traceback" not in result.stderr
+
+
+def test_run_prints_a_clean_summary_and_rejects_only_fail_on_request(tmp_path: Path) -> None:
+    source = tmp_path / "raw"
+    source.mkdir()
+    shutil.copy(SAMPLE, source / SAMPLE.name)
+    (source / "broken.txt").write_bytes(b"\x00\x01\x02 not an article")
+    dest = tmp_path / "processed"
+    env = cli_env(tmp_path)
+
+    first = run_cli(["run", "--source", str(source), "--dest", str(dest), "--fail-on-reject"], env)
+    assert_clean(first)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "articles: 1 new, 0 changed, 0 unchanged, 1 rejected" in first.stdout
+    assert "rejects by reason: binary 1" in first.stdout
+    for table in ("articles", "paragraphs", "sentences", "tokens", "rejects"):
+        assert any(line.split()[:1] == [table] for line in first.stdout.splitlines()), first.stdout
+
+    second = run_cli(["run", "--source", str(source), "--dest", str(dest)], env)
+    assert_clean(second)
+    assert second.returncode == 0
+    assert "articles: 0 new, 0 changed, 2 unchanged, 0 rejected" in second.stdout
+
+
+def test_segment_keeps_one_output_line_per_input_line(tmp_path: Path) -> None:
+    lines = ["行政院長今天接見訪問團。", "", "儘管國會仍有不同意見", "Google 與 AWS 在台投資 1,000 億元"]
+    result = run_cli(["segment"], cli_env(tmp_path), stdin="\n".join(lines) + "\n", timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.split("\n")[:-1]
+    assert len(out) == len(lines)
+    for line, segmented in zip(lines, out):
+        assert segmented.replace(" ", "") == line.replace(" ", "")
+        assert "  " not in segmented
+    assert "儘管" in out[2].split(" ")

@@ -1,0 +1,172 @@
+"""End to end: the real Prefect flow under Prefect's test harness, real Delta tables read back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from deltalake import DeltaTable
+
+from tests.conftest import FIXTURES, SAMPLE
+from transforms import schema
+
+pytestmark = pytest.mark.e2e
+
+SAMPLE_ID = "000_1da53921374cfc63"
+BAD_FILES: dict[str, bytes] = {
+    "bad/empty.txt": b"",
+    "bad/whitespace.txt": " \r\n\u3000\n".encode("utf-8"),
+    "bad/binary.txt": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+    "bad/no_date.txt": "政治\n\n標題\n\n內文第一段。\n".encode("utf-8"),
+    "bad/headline_only.txt": " date 2026-01-27\n政治\n\n只有標題沒有內文\n".encode("utf-8"),
+    "bad/bad_date.txt": " date 2026-02-30\n政治\n\n標題\n\n內文第一段。\n".encode("utf-8"),
+    "bad/latin1.txt": ("caf\xe9 na\xefve r\xe9sum\xe9 \xe0 la carte " * 4).encode("latin-1"),
+}
+MAX_BYTES = 64 * 1024
+
+
+def read(dest: Path, name: str) -> pd.DataFrame:
+    return DeltaTable(str(dest / name)).to_pandas()
+
+
+@pytest.fixture(scope="module")
+def source_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("raw")
+    shutil.copy(SAMPLE, root / SAMPLE.name)
+    variants = root / "variants"
+    variants.mkdir()
+    for path in sorted((FIXTURES / "articles").glob("*.txt")):
+        if path.name != "sample_seed.txt" and not path.name.startswith("reject_"):
+            shutil.copy(path, variants / path.name)
+    # the same story in the encodings and line ends the reader must handle
+    text = (FIXTURES / "articles" / "sport_agency_credit.txt").read_text(encoding="utf-8")
+    encoded = variants / "encodings"
+    encoded.mkdir()
+    (encoded / "big5.txt").write_bytes(text.encode("cp950"))
+    (encoded / "utf16.txt").write_bytes(text.encode("utf-16"))
+    (encoded / "bom_crlf.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    for relative, content in BAD_FILES.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    (root / "bad" / "too_large.txt").write_bytes(SAMPLE.read_bytes() * (MAX_BYTES // SAMPLE.stat().st_size + 1))
+    (root / "notes.md").write_text("not an article: ignored (only *.txt are read)", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_run(prefect_harness, source_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    from flows.pipeline import newsfacts_flow
+
+    dest = tmp_path_factory.mktemp("processed")
+    summary = newsfacts_flow(source=str(source_dir), dest=str(dest), batch_size=3, max_bytes=MAX_BYTES)
+    return dest, summary
+
+
+def test_every_table_exists_with_its_schema(first_run) -> None:
+    dest, summary = first_run
+    assert summary["status"] == "completed"
+    for spec in schema.ALL_TABLES:
+        table = DeltaTable(str(dest / spec.name))
+        assert table.schema().to_arrow().names == spec.schema.names
+
+
+def test_good_files_land_and_bad_files_are_rejected_with_reasons(first_run, source_dir: Path) -> None:
+    dest, summary = first_run
+    articles = read(dest, "articles")
+    rejects = read(dest, "rejects")
+    n_variants = len(list((source_dir / "variants").rglob("*.txt")))
+    assert SAMPLE_ID in set(articles.article_id)
+    assert len(articles) == 1 + n_variants, rejects[["source_uri", "reason", "detail"]].to_string()
+    reasons = dict(zip(rejects.source_uri.map(lambda u: Path(u).name), rejects.reason))
+    assert reasons == {
+        "empty.txt": "empty",
+        "whitespace.txt": "empty",
+        "binary.txt": "binary",
+        "no_date.txt": "no_date_line",
+        "headline_only.txt": "no_body",
+        "bad_date.txt": "bad_date",
+        "latin1.txt": "undecodable",
+        "too_large.txt": "too_large",
+    }
+    assert rejects.detail.str.len().min() > 10
+    # the three encodings of one story give the same article
+    encoded = articles[articles.article_id.str.startswith("variants/encodings/")]
+    assert len(encoded) == 3 and encoded.body.nunique() == 1 and encoded.title.nunique() == 1
+    assert set(encoded.encoding) == {"cp950", "utf_16", "utf_8_sig"}
+    assert summary["n_new"] == len(articles) and summary["n_rejected"] == len(rejects)
+    # nothing but the reject is written for a rejected file
+    rejected_ids = set(rejects.article_id)
+    for name in ("paragraphs", "sentences", "tokens"):
+        assert not rejected_ids & set(read(dest, name).article_id)
+
+
+def test_offsets_hold_for_every_row(first_run) -> None:
+    dest, _ = first_run
+    bodies = dict(zip(*[read(dest, "articles")[c] for c in ("article_id", "body")]))
+    for name in ("paragraphs", "sentences", "tokens"):
+        frame = read(dest, name)
+        if name == "paragraphs":
+            frame = frame[frame.kind == "body"]
+        assert len(frame) > 0
+        for article_id, text, start, end in zip(frame.article_id, frame.text, frame.start, frame.end):
+            assert bodies[article_id][int(start) : int(end)] == text, (name, article_id, text)
+
+
+def test_sample_article_layout(first_run) -> None:
+    dest, _ = first_run
+    articles = read(dest, "articles").set_index("article_id")
+    sample = articles.loc[SAMPLE_ID]
+    assert sample.title == "接見美台商會　卓榮泰：全力與國會溝通軍購特別預算"
+    assert list(sample.reporters) == ["陳家祥"] and sample.dateline == "台北"
+    assert str(sample.published_date) == "2026-01-27" and sample.category == "政治"
+    paragraphs = read(dest, "paragraphs")
+    kinds = paragraphs[paragraphs.article_id == SAMPLE_ID].kind.value_counts().to_dict()
+    assert kinds == {"body": 12, "caption": 2, "byline": 1, "related": 2}
+    assert "全台詐欺" not in sample.body and sample.body.endswith("美方將作為台灣可靠及互相支持的夥伴。")
+    tokens = read(dest, "tokens")
+    assert set(tokens[tokens.article_id == SAMPLE_ID].pos) and (tokens.pos.str.len() > 0).all()
+
+
+def test_runs_table_records_the_run(first_run) -> None:
+    dest, summary = first_run
+    runs = read(dest, "runs")
+    row = runs[runs.run_id == summary["run_id"]].iloc[0]
+    assert row.status == "completed" and row.finished_at is not None
+    assert row.n_new == summary["n_new"] and row.n_rejected == summary["n_rejected"]
+    assert dict(row.table_versions) == summary["table_versions"]
+    assert row.flow_run_id
+
+
+def test_rerun_adds_no_rows_and_a_changed_file_replaces_its_rows(first_run, source_dir: Path, tmp_path: Path) -> None:
+    from flows.pipeline import newsfacts_flow
+
+    dest, _ = first_run
+    # work on a copy so the module's first-run tables stay as they were for the other tests
+    source = tmp_path / "raw"
+    shutil.copytree(source_dir, source)
+    work = tmp_path / "processed"
+    shutil.copytree(dest, work)
+    before = {name: len(read(work, name)) for name in ("articles", "paragraphs", "sentences", "tokens", "rejects")}
+
+    again = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
+    assert (again["n_new"], again["n_changed"], again["n_rejected"]) == (0, 0, 0)
+    assert again["n_unchanged"] == before["articles"] + before["rejects"]
+    assert {name: len(read(work, name)) for name in before} == before
+
+    sample = source / SAMPLE.name
+    text = sample.read_text(encoding="utf-8").replace("美方將作為台灣可靠及互相支持的夥伴。", "美方將作為台灣可靠的夥伴。\n\n新增的一段內文。")
+    sample.write_text(text, encoding="utf-8")
+    changed = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
+    assert (changed["n_new"], changed["n_changed"]) == (0, 1)
+    articles = read(work, "articles")
+    assert len(articles) == before["articles"]
+    body = articles.set_index("article_id").loc[SAMPLE_ID].body
+    assert body.endswith("新增的一段內文。")
+    paragraphs = read(work, "paragraphs")
+    assert (paragraphs[(paragraphs.article_id == SAMPLE_ID) & (paragraphs.kind == "body")].shape[0]) == 13
+    for name in ("paragraphs", "sentences", "tokens"):
+        frame = read(work, name)
+        assert not frame.duplicated(["article_id", *[c for c in frame.columns if c.endswith("_no")]]).any()

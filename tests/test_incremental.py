@@ -1,0 +1,52 @@
+import datetime as dt
+
+from transforms.incremental import KnownFile, SourceEntry, article_id_for, classify, plan_run
+
+T0 = dt.datetime(2026, 1, 27, 8, 0, tzinfo=dt.timezone.utc)
+T1 = T0 + dt.timedelta(minutes=5)
+
+
+def entry(article_id: str, size: int = 100, mtime: dt.datetime | None = T0) -> SourceEntry:
+    return SourceEntry(article_id, f"/src/{article_id}.txt", size, mtime)
+
+
+def test_article_id_is_relative_path_without_txt() -> None:
+    assert article_id_for("2026/01/abc.txt") == "2026/01/abc"
+    assert article_id_for("./2026//01/abc.TXT") == "2026/01/abc"
+    assert article_id_for("a\\b.txt") == "a/b"
+    assert article_id_for("notes.md") == "notes.md"
+
+
+def test_precheck_skips_files_with_same_size_and_mtime() -> None:
+    known = {"a": KnownFile("h", 100, T0, "1"), "b": KnownFile("h", 100, T0, "1"), "c": KnownFile("h", 100, T0, "0")}
+    plan = plan_run([entry("a"), entry("b", mtime=T1), entry("c"), entry("d")], known, {}, "1")
+    assert [e.article_id for e in plan.unchanged] == ["a"]
+    # b touched, c from an older pipeline version, d new
+    assert [e.article_id for e in plan.to_read] == ["b", "c", "d"]
+
+
+def test_full_refresh_reads_everything() -> None:
+    known = {"a": KnownFile("h", 100, T0, "1")}
+    assert [e.article_id for e in plan_run([entry("a")], known, {}, "1", full_refresh=True).to_read] == ["a"]
+
+
+def test_previously_rejected_unchanged_file_is_skipped() -> None:
+    rejects = {"x": KnownFile("h", 100, T0)}
+    assert [e.article_id for e in plan_run([entry("x")], {}, rejects, "1").unchanged] == ["x"]
+    assert classify("x", "h", {}, rejects, "1") == "rejected_before"
+    assert classify("x", "other", {}, rejects, "1") == "new"
+
+
+def test_duplicate_ids_keep_the_first_in_path_order() -> None:
+    a = SourceEntry("a", "/src/a.txt", 1, T0)
+    a_upper = SourceEntry("a", "/src/a.TXT", 1, T0)
+    plan = plan_run([a_upper, a], {}, {}, "1")
+    assert plan.to_read == [a_upper] and plan.duplicates == [a]
+
+
+def test_classify_after_hashing() -> None:
+    known = {"a": KnownFile("h1", 1, T0, "1")}
+    assert classify("a", "h1", known, {}, "1") == "unchanged"
+    assert classify("a", "h2", known, {}, "1") == "changed"
+    assert classify("a", "h1", known, {}, "2") == "changed"
+    assert classify("b", "h1", known, {}, "1") == "new"
