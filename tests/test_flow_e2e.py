@@ -170,3 +170,19 @@ def test_rerun_adds_no_rows_and_a_changed_file_replaces_its_rows(first_run, sour
     for name in ("paragraphs", "sentences", "tokens"):
         frame = read(work, name)
         assert not frame.duplicated(["article_id", *[c for c in frame.columns if c.endswith("_no")]]).any()
+
+
+def test_readme_reading_examples_run_against_real_tables(first_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ```python block of the README runs as written (from a folder whose data/processed holds the tables)."""
+    import re
+
+    dest, _ = first_run
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 3
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "processed").symlink_to(dest, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        namespace: dict = {}
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
