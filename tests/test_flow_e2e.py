@@ -186,3 +186,55 @@ def test_readme_reading_examples_run_against_real_tables(first_run, tmp_path: Pa
     for block in blocks:
         namespace: dict = {}
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+
+
+def test_sample_facts_in_the_tables(first_run) -> None:
+    """The structured facts of the sample article, read back from the Delta tables."""
+    dest, _ = first_run
+
+    def of_sample(name: str) -> pd.DataFrame:
+        frame = read(dest, name)
+        return frame[frame.article_id == SAMPLE_ID]
+
+    bodies = dict(zip(*[read(dest, "articles")[c] for c in ("article_id", "body")]))
+    body = bodies[SAMPLE_ID]
+    for name in ("entities", "quantities", "time_expressions", "statements"):
+        frame = of_sample(name)
+        assert len(frame) > 0 and (frame.extractor_version == schema.EXTRACTOR_VERSION).all()
+        assert all(body[s:e] == t for s, e, t in zip(frame.start, frame.end, frame.text)), name
+
+    money = of_sample("quantities").query("kind == 'money'")
+    assert sorted(zip(money.text, money.value, money.currency)) == sorted(
+        [("400億美元", 4e10, "USD"), ("400億美元", 4e10, "USD"), ("1000億元", 1e11, "TWD"), ("15兆元", 1.5e13, "TWD"),
+         ("120億美元", 1.2e10, "USD")]
+    )
+    quantities = of_sample("quantities")
+    assert (quantities.text == "15%").sum() == 2 and set(quantities[quantities.text == "15%"].value) == {15.0}
+    counts = quantities.query("kind == 'count'")
+    assert sorted(zip(counts.text, counts.unit)) == [("50萬個", "個"), ("50萬名", "名"), ("5位", "位")]
+    durations = dict(zip(quantities.query("kind == 'duration'").text, quantities.query("kind == 'duration'").value))
+    assert durations["9個半月"] == 9.5 and durations["5年"] == 5.0
+    assert not quantities.text.str.contains("232").any()
+
+    times = of_sample("time_expressions")
+    today = times[times.text == "今（27日）"].iloc[0]
+    assert today.value == "2026-01-27" and today.is_relative and today.granularity == "day"
+    assert dict(zip(times.text, times.value))["2020年5月"] == "2020-05"
+
+    people = of_sample("entities").query("type == 'PERSON'")
+    titles = {(n, t) for n, t in zip(people.name, people.title) if t}
+    assert {("卓榮泰", "行政院長"), ("柯拉克", "主席"), ("鄭麗君", "副院長")} <= titles
+    aliases = dict(zip(people.name, people.alias))
+    assert aliases["柯拉克"] == "Keith Krach" and aliases["川普"] == "Donald Trump"
+    orgs = of_sample("entities").query("type == 'ORG'")
+    assert "USTBC" in dict(zip(orgs.name, orgs.alias))["美國台灣商業協會"]
+    assert dict(zip(orgs.name, orgs.alias))["輝達"] == "NVIDIA"
+
+    statements = of_sample("statements")
+    speakers = statements.speaker.value_counts().to_dict()
+    assert speakers["卓榮泰"] >= 8 and speakers["柯拉克"] >= 3
+    assert (statements.content_start >= statements.start).all() and (statements.content_end <= statements.end).all()
+
+    tokens = of_sample("tokens")
+    labelled = dict(zip(tokens.text, tokens.fact))
+    assert labelled["卓榮泰"] == "PERSON" and labelled["400億美元"] == "money" and labelled["2040年"] == "date"

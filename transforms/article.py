@@ -16,6 +16,17 @@ import pyarrow as pa
 
 from transforms import schema
 from transforms.decode import decode_bytes
+from transforms.facts import (
+    FactSpan,
+    entity_rows,
+    extract_facts,
+    fact_spans,
+    fixed_spans_for,
+    label_tokens,
+    quantity_rows,
+    statement_rows,
+    time_rows,
+)
 from transforms.layout import parse_article
 from transforms.model import ParsedArticle, RawFile, RejectedInput, Sentence
 from transforms.segmenter import Segmenter, get_segmenter
@@ -67,10 +78,11 @@ def _sentence_rows(article_id: str, sentences: list[Sentence]) -> list[dict]:
     ]
 
 
-def _token_rows(article_id: str, sentences: list[Sentence], segmenter: Segmenter) -> list[dict]:
+def _token_rows(article_id: str, sentences: list[Sentence], segmenter: Segmenter, spans: list[FactSpan]) -> list[dict]:
     rows: list[dict] = []
     for sentence in sentences:
-        for token_no, token in enumerate(segmenter.tokenize(sentence.text)):
+        tokens = segmenter.tokenize(sentence.text, fixed_spans_for(sentence, spans))
+        for token_no, (token, fact) in enumerate(zip(tokens, label_tokens(tokens, sentence, spans))):
             rows.append(
                 {
                     "article_id": article_id,
@@ -80,6 +92,7 @@ def _token_rows(article_id: str, sentences: list[Sentence], segmenter: Segmenter
                     "pos": token.pos,
                     "start": sentence.start + token.start,
                     "end": sentence.start + token.end,
+                    "fact": fact,
                 }
             )
     return rows
@@ -92,6 +105,8 @@ def process_file(raw: RawFile, run_id: str, segmenter: Segmenter | None = None) 
     parsed = parse_article(text)
     body = parsed.body
     sentences = split_sentences(body, parsed.paragraphs)
+    captions = [p.text for p in parsed.paragraphs if p.kind == "caption"]
+    facts = extract_facts(body, sentences, captions, parsed.published_date)
     article = {
         "article_id": raw.article_id,
         "source_uri": raw.source_uri,
@@ -117,7 +132,11 @@ def process_file(raw: RawFile, run_id: str, segmenter: Segmenter | None = None) 
             "articles": [article],
             "paragraphs": _paragraph_rows(raw.article_id, parsed),
             "sentences": _sentence_rows(raw.article_id, sentences),
-            "tokens": _token_rows(raw.article_id, sentences, segmenter),
+            "tokens": _token_rows(raw.article_id, sentences, segmenter, fact_spans(facts)),
+            "entities": entity_rows(raw.article_id, facts),
+            "quantities": quantity_rows(raw.article_id, facts),
+            "time_expressions": time_rows(raw.article_id, facts),
+            "statements": statement_rows(raw.article_id, facts),
         },
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"
 SCHEMA_VERSION = 1
 # Version of the fact extractors (entities, quantities, time expressions, statements); recorded on every fact row.
 EXTRACTOR_VERSION = "0.1.0"
@@ -109,7 +109,99 @@ TOKENS = TableSpec(
             _f("pos", pa.string(), "Part-of-speech tag (CKIP-style coarse tags, see docs/segmentation.md).", nullable=False),
             _f("start", pa.int32(), _OFFSET_START, nullable=False),
             _f("end", pa.int32(), _OFFSET_END, nullable=False),
+            _f(
+                "fact",
+                pa.string(),
+                "Entity type (PERSON, ORG, GPE, LOC) or fact kind (money, percent, count, date, ...) of the fact this "
+                "token belongs to, else null. Names, organisations, numbers with their unit and dates are single tokens.",
+            ),
         ]
+    ),
+)
+
+_SENTENCE_NO = "Sentence of the fact (`sentences.sentence_no`)."
+_FACT_TEXT = "The fact as written, `body[start:end]`."
+_EXTRACTOR = "Version of the fact extractors that produced the row."
+
+
+def _fact_columns(*specific: pa.Field) -> list[pa.Field]:
+    return [
+        _f("article_id", pa.string(), _ARTICLE_ID, nullable=False),
+        _f("sentence_no", pa.int32(), _SENTENCE_NO, nullable=False),
+        _f("text", pa.string(), _FACT_TEXT, nullable=False),
+        _f("start", pa.int32(), _OFFSET_START, nullable=False),
+        _f("end", pa.int32(), _OFFSET_END, nullable=False),
+        *specific,
+        _f("extractor_version", pa.string(), _EXTRACTOR, nullable=False),
+    ]
+
+
+ENTITIES = TableSpec(
+    "entities",
+    "Every mention of a person, organisation or place in the body, with its canonical name, English alias and title.",
+    pa.schema(
+        _fact_columns(
+            _f("type", pa.string(), "PERSON | ORG | GPE (countries, cities, counties) | LOC (other places).", nullable=False),
+            _f("name", pa.string(), "Canonical name: short later mentions (卓院長, 卓) resolve to the full name (卓榮泰).", nullable=False),
+            _f("alias", pa.string(), "English name(s) or abbreviation(s) given in brackets in the article, `; `-separated, on every mention."),
+            _f("title", pa.string(), "Title or role written next to a PERSON mention (行政院長卓榮泰 → 行政院長), else null."),
+        )
+    ),
+)
+
+QUANTITIES = TableSpec(
+    "quantities",
+    "Money, percentages, counts, durations, ages and other measured quantities in the body, with resolved values.",
+    pa.schema(
+        _fact_columns(
+            _f(
+                "kind",
+                pa.string(),
+                "money | percent | percentage_point | discount | fraction | count | duration | age | multiple | distance | "
+                "area | weight | volume | temperature | energy | number (see docs/facts-quantities.md).",
+                nullable=False,
+            ),
+            _f("value", pa.float64(), "Resolved value (lower bound of a range): 400億美元 → 4e10; 3成 → 30; 9個半月 → 9.5.", nullable=False),
+            _f("value_max", pa.float64(), "Upper bound of a range (3至5億元 → 5e8), else null."),
+            _f("unit", pa.string(), "Unit or classifier as written, normalised (元, 名, 家, 位, 月, 年, %, 個百分點, 公里 ...)."),
+            _f("currency", pa.string(), "ISO 4217 code for money (元/新台幣 → TWD, 美元 → USD, 日圓 → JPY ...), else null."),
+            _f("qualifier", pa.string(), "approx (約, 左右) | over (逾, 超過, 以上) | under (近, 不到, 以下) | range, else null."),
+        )
+    ),
+)
+
+TIME_EXPRESSIONS = TableSpec(
+    "time_expressions",
+    "Dates and periods in the body, absolute or relative, resolved against the article's `published_date`.",
+    pa.schema(
+        _fact_columns(
+            _f(
+                "value",
+                pa.string(),
+                "ISO value: YYYY, YYYY-Hn (half), YYYY-Qn, YYYY-MM, YYYY-Www, YYYY-Www-WE (weekend), YYYY-MM-DD. "
+                "The start of a range.",
+                nullable=False,
+            ),
+            _f("value_end", pa.string(), "End of a range (1月10日至12日 → 2026-01-12), same formats, else null."),
+            _f("granularity", pa.string(), "year | half | quarter | month | week | weekend | day (precision of `value`).", nullable=False),
+            _f("is_relative", pa.bool_(), "True when resolved against the article date (今（27日）, 昨日, 去年, 下週 ...).", nullable=False),
+            _f("modifier", pa.string(), "since | after | before | until | start | mid | end (自2018年以來 → since; 去年底 → end), else null."),
+        )
+    ),
+)
+
+STATEMENTS = TableSpec(
+    "statements",
+    "Who said what: reported speech in the body with the speaker resolved to a canonical name.",
+    pa.schema(
+        _fact_columns(
+            _f("speaker", pa.string(), "Canonical name of the speaker (resolved also from 他/她 and short forms), null when unknown."),
+            _f("verb", pa.string(), "Reporting verb as written (表示, 指出, 強調, 致詞時表示 ...).", nullable=False),
+            _f("content", pa.string(), "What was said, without the verb and leading punctuation.", nullable=False),
+            _f("content_start", pa.int32(), "Start offset of `content` in `articles.body`.", nullable=False),
+            _f("content_end", pa.int32(), "End offset of `content` in `articles.body`, exclusive.", nullable=False),
+            _f("is_direct_quote", pa.bool_(), "True when the content is a direct quote in 「」 (or 『』, “”).", nullable=False),
+        )
     ),
 )
 
@@ -174,8 +266,9 @@ REJECT_REASONS: dict[str, str] = {
 
 # Tables in the order they are committed: per-article content first, `articles` last, so that an article is
 # only considered processed once every table holding its rows has been committed.
-CONTENT_TABLES: tuple[TableSpec, ...] = (PARAGRAPHS, SENTENCES, TOKENS)
-ALL_TABLES: tuple[TableSpec, ...] = (ARTICLES, PARAGRAPHS, SENTENCES, TOKENS, RUNS, REJECTS)
+CONTENT_TABLES: tuple[TableSpec, ...] = (PARAGRAPHS, SENTENCES, TOKENS, ENTITIES, QUANTITIES, TIME_EXPRESSIONS, STATEMENTS)
+ALL_TABLES: tuple[TableSpec, ...] = (ARTICLES, *CONTENT_TABLES, RUNS, REJECTS)
+FACT_TABLES: tuple[TableSpec, ...] = (ENTITIES, QUANTITIES, TIME_EXPRESSIONS, STATEMENTS)
 TABLES: dict[str, TableSpec] = {t.name: t for t in ALL_TABLES}
 
 

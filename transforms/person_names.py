@@ -1,0 +1,306 @@
+"""Spans of probable person names in Chinese text (used by the entity extractor and the word segmenter).
+
+A name is a Chinese name (a surname from `gazetteer/surnames.txt`, single or compound, plus one or two given
+characters) or a transliterated foreign name (a run of characters from `name_chars.txt @translit`, e.g.
+柯拉克, 川普, or a dotted one, 唐納·川普). Because surname characters are common in ordinary words
+(高達, 方面, 曾經), a candidate needs evidence, strongest first:
+
+1. listed in `gazetteer/persons.txt` (well-known people);
+2. a title right before it (院長卓榮泰, 總統川普), or a title, honorific, reporting verb or time word right
+   after it (卓榮泰表示, 柯拉克主席, 鄭麗君副院長, 陳小姐, 卓榮泰今（27日）), or an English name in brackets
+   right after it (柯拉克（Keith Krach）); a dotted transliteration needs nothing else;
+3. the same string found with evidence elsewhere in the same text (all occurrences of a proven name count);
+4. with no evidence: a common surname and two characters that are both common in given names, bounded on
+   both sides by punctuation or a function word (、林志明與…).
+
+Given characters never include function words or common verb starters (`@notname`), so 王強表示 gives 王強.
+A candidate that crosses or equals a place or organisation from the gazetteers (連江縣長 is not 連江, 俄羅斯總統
+is not a person) is dropped; one that merely starts with a place (韓國瑜) is kept when it has evidence 1-3.
+
+Everything is done with a few precompiled regular expressions over the whole text; Python code only runs on
+the (few) candidates. Spans are non-overlapping and sorted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from transforms.gazetteer import char_class, cjk_class_without, load, trie_pattern
+
+# Evidence strength of a candidate (higher wins an overlap).
+GAZETTEER, EVIDENCE, REPEATED, BARE = 4, 3, 2, 1
+
+_DOTS = "·・‧．•‧"
+_BOUNDARY = set("、，。；：！？「」『』（）()《》〈〉“”\"' \t\n\u3000,.;:!?/／")
+# Function words that may stand right before / after a bare name (evidence 4).
+_BEFORE_OK = set("與和及跟由向對把被讓給請是在為讚找幫替")
+_AFTER_OK = set("與和及跟是在於也都曾為說的等被將已則亦對向")
+# After a bare foreign name, also verbs that typically follow a subject.
+_AFTER_FOREIGN_OK = _AFTER_OK | set("率命認指表提出成死生任擔帶領寫發宣決開又再並便就才卻仍還獲得受遭以所把從到自曾能會更要相稱")
+# Endings of transliterated place names (-ia, -land, -burg, -stan): such a run is not taken as a person.
+PLACE_LIKE_ENDINGS = ("亞", "蘭", "堡", "坦", "爾斯克", "維爾", "波利斯", "納州")
+# Locative words before a bare transliteration: then it is rather a place (在科爾多瓦).
+_LOCATIVE_BEFORE = set("在到赴往至從抵經離住近")
+# 於 is locative only after these (位於, 生於); 次於, 對於, 由於 are not.
+_YU_LOCATIVE = set("位生死設建卒葬居")
+# Function characters that end a dotted name on either side.
+_DOTTED_STOP = set("的了是在和與及或也都就而但並且則又還再更已曾將會要能讓被把對向從到於為因所之這那該此每各某說表示指")
+# Common words that begin with a surname character plus one given character (not names).
+_NOT_NAMES = set(
+    """高達 高度 高層 高速 高興 高峰 高中 高齡 高價 高額 高溫 高效 高官 高級 高低 高手 高潮 高鐵 高漲 高於 高雄
+    許多 許可 曾經 方面 方式 方向 方法 方案 方針 周邊 周年 周末 周遭 周期 周圍 王國 王牌 林業 黃金 江湖 何時 何況
+    何謂 安全 安排 安心 安裝 安定 安靜 全國 全球 全面 全部 全體 全力 全民 全新 全年 全台 文化 文件 文字 文章 文明
+    石油 金融 金額 金價 金牌 白天 白宮 古代 古蹟 向來 成為 成功 成立 成本 成長 成績 成員 成果 時間 明年 明天 明顯
+    明確 華人 華府 常見 常態 馬上 車輛 車站 史上 萬元 萬人 雷達 雷射 包括 包含 包裝 陸續 陸軍 連續 連結 連線 連任
+    溫度 溫暖 夏天 夏季 秋天 冬天 洪水 施工 施行 施政 程度 程序 程式 紀錄 紀念 韓國 易於 應該 應用 單位 單純 單一
+    管理 管道 關係 關於 關注 關鍵 關稅 康復 田徑 路線 路上 宮殿 房價 房屋 花費 花園 龍頭 黎明 嚴重 嚴格 嚴厲 盛大
+    季節 季度 項目 商業 商品 商務 富有 強化 強大 尚未 步驟 容易 權利 權力 權益 席次 景氣 景點 雲端 冷靜 危機 隆重
+    邊境 曲線 申請 解決 解釋 符合 練習 留下 留意 巴士 樂觀 司法 計畫 計劃 平台 平均 平衡 衛生 山區 水準 干預 簡單
+    簡直 莫名 齊心 齊聚 孔道 范疇 杜絕 葉片 戴上 龐大 童年 毛利 童話 魏晉 夏令 秦朝 唐朝 宋朝 元朝 明朝 清朝 漢朝
+    周刊 週刊 蘇聯 朱紅 游泳 游客 余額 傅立 曹操 江南 江北 江西 江蘇 湖南 湖北 何處 孫子 侯選 祝福 祝賀 賀電 喬遷
+    凌晨 尤其 董事 唐人 毛病 陶瓷 龍捲 魯莽 伍佰 任何 任務 任期 任職 任命 任內 丁字 熊貓 鄒族 柳橙 翁婿 梁柱 宋體
+    潘朵 呂宋 顧客 顧問 顧及 顧慮 葛藤 蔣公 楊柳 陳列 陳述 陳情 陳舊 黃昏 黃色 黃牛 藍色 藍天 藍圖 藍綠 紅色 江山
+    馮京 程車 苗栗 蘇澳 邱比 盧布 莊園 莊嚴 胡亂 胡椒 施打 施壓 施放 鍾愛 詹姆 湯匙 湯圓 范圍 殷切 殷勤 麥克 麥當
+    賈伯 孟買 卓越 卓著 郭富 喬丹 喬治 駱駝 嚴密 嚴肅 雷同 雷雨 雷電 夏日 秦始 易經 左右 左派 右派 向前 申報""".split()
+)
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int
+    end: int
+    strength: int  # GAZETTEER | EVIDENCE | REPEATED | BARE
+    foreign: bool
+
+
+@dataclass(frozen=True)
+class _Rx:
+    title_before: re.Pattern[str]
+    cn_after: re.Pattern[str]
+    tr_after: re.Pattern[str]
+    dotted: re.Pattern[str]
+    bare: re.Pattern[str]
+    after_ev: re.Pattern[str]
+    bare_foreign: re.Pattern[str]
+    persons: re.Pattern[str]
+    gaz: re.Pattern[str]
+    given: frozenset[str]
+    common: frozenset[str]
+    japanese: frozenset[str]
+    other: frozenset[str]
+    compound: frozenset[str]
+    translit: frozenset[str]
+    persons_set: frozenset[str]
+    gaz_set: frozenset[str]
+    titles: frozenset[str]
+
+
+@cache
+def _rx() -> _Rx:
+    g = load()
+    sur1 = char_class(g.surnames_common | g.surnames_other)
+    surc = trie_pattern(g.surnames_compound)
+    giv = cjk_class_without(g.notname_chars)
+    t = char_class(g.translit_chars)
+    titles = trie_pattern(list(g.titles))
+    after_words = trie_pattern(
+        list(g.titles) + list(g.honorifics) + list(g.kin) + list(g.verbs)
+        + ["今天", "今日", "昨天", "昨日", "今（", "昨（", "今(", "昨(", "日前", "稍早", "等人", "本人", "一行", "夫婦"]
+    )
+    adv = "(?:也|則|亦|並|又|再|更|曾|已|都|就|今|昨)?"
+    latin_person = r"\s*[（(]\s*[A-Z][A-Za-z'’.\-]*(?:[ ·\-]+[A-Z][A-Za-z'’.\-]*)+\s*[，,、;；)）]"
+    jp = trie_pattern(g.surnames_japanese)
+    # A first-character class in front lets the engine skip most positions quickly.
+    sur_first = char_class({w[0] for w in g.surnames_compound | g.surnames_japanese} | g.surnames_common | g.surnames_other)
+    cn = f"(?={sur_first})(?:{surc}|{jp}|{sur1}){giv}{{1,2}}"
+    tr = f"{t}{{2,6}}"
+    # Title + name (Chinese or foreign); the title is consumed, the name is group 1.
+    title_before = re.compile(f"(?:{titles})({cn}|{t}{{2,6}}(?![·・‧．•]))")
+    after_ev = re.compile(f"{adv}(?:{after_words})")
+    # Chinese name + evidence after it.
+    cn_after = re.compile(f"({cn})(?={adv}(?:{after_words})|{latin_person}|\\s*[（(]\\s*[A-Z])")
+    # Foreign name + title / honorific (any length) or verb (3+ chars) or an English person name after it.
+    title_hon = trie_pattern(list(g.titles) + list(g.honorifics))
+    verbs = trie_pattern(list(g.verbs))
+    tr_after = re.compile(
+        f"(?<!{t})({tr})(?={adv}(?:{title_hon})|{latin_person})|(?<!{t})({t}{{3,6}})(?={adv}(?:{verbs}))"
+    )
+    # Dotted names: any ideographs but function words on either side of the dot.
+    dotted = re.compile(f"(?:{t}{{1,6}}(?:[{_DOTS}]{t}{{1,8}})+|{t}{{2,6}}[一二三四五六七八九十]{{1,3}}世)")
+    # A bare run of 3-6 transliteration characters (隆美爾, 希特勒): checked for boundaries in code.
+    bare_foreign = re.compile(f"(?<!{t}){t}{{3,6}}(?!{t})")
+    givpos = char_class(g.given_chars)
+    surcom = char_class(g.surnames_common)
+    bare = re.compile(f"(?={sur_first})(?:{surc}|{surcom}){givpos}{{2}}(?!{givpos})")
+    persons = re.compile(trie_pattern(g.persons))
+    gaz_words = [w for w in list(g.places) + list(g.orgs) if not w.isascii() and len(w) >= 2]
+    gaz = re.compile(trie_pattern(gaz_words))
+    return _Rx(
+        title_before=title_before,
+        cn_after=cn_after,
+        tr_after=tr_after,
+        dotted=dotted,
+        bare=bare,
+        after_ev=after_ev,
+        bare_foreign=bare_foreign,
+        persons=persons,
+        gaz=gaz,
+        given=g.given_chars,
+        common=g.surnames_common,
+        japanese=g.surnames_japanese,
+        other=g.surnames_other,
+        compound=g.surnames_compound | g.surnames_japanese,
+        translit=g.translit_chars,
+        persons_set=frozenset(g.persons),
+        gaz_set=frozenset(gaz_words),
+        titles=frozenset(g.titles) | frozenset(g.honorifics),
+    )
+
+
+def _surname_len(name: str, rx: _Rx) -> int:
+    return 2 if name[:2] in rx.compound else 1
+
+
+def _plausible_cn(name: str, rx: _Rx, strict: bool) -> bool:
+    """Is `name` (surname + given) a plausible Chinese name? `strict` when the evidence is weaker."""
+    k = _surname_len(name, rx)
+    given = name[k:]
+    if not given:
+        return False
+    if k == 1 and name[:2] in _NOT_NAMES:
+        return False
+    if name in rx.titles or given in rx.titles or name[-2:] in rx.titles:
+        return False
+    if len(given) == 1:
+        # Two-character names need a common surname and a typical given character.
+        return (k == 2 or name[0] in rx.common) and given in rx.given
+    hits = sum(c in rx.given for c in given)
+    if k == 2 and name[:2] in rx.japanese:  # a Japanese family name (evidence tiers only)
+        return True
+    if strict:
+        return hits >= 1 and (k == 2 or name[0] in rx.common or hits == 2)
+    return hits >= 1 or k == 2
+
+
+def _after_title(text: str, start: int, end: int, rx: _Rx) -> int:
+    """Move `start` past a title that ends inside the run (主席柯拉克: the run 席柯拉克 starts with 席)."""
+    for i in range(end - 2, start, -1):
+        for j in range(max(0, i - 6), i - 1):
+            if text[j:i] in rx.titles and j < start:
+                return i
+    return start
+
+
+def _gaz_conflict(text: str, start: int, end: int, rx: _Rx, allow_inner: bool) -> bool:
+    """Does a gazetteer place/organisation cross or cover [start, end)? (One strictly inside is allowed
+    when `allow_inner`.)"""
+    lo = max(0, start - 8)
+    for m in rx.gaz.finditer(text, lo, min(len(text), end + 8)):
+        s, e = m.start(), m.end()
+        if e <= start or s >= end:
+            continue
+        inside = s >= start and e <= end and (s, e) != (start, end)
+        if inside and allow_inner:
+            continue
+        return True
+    return False
+
+
+def name_spans(text: str) -> list[NameSpan]:
+    """Person-name spans with their evidence strength, non-overlapping, sorted by start."""
+    rx = _rx()
+    cands: list[NameSpan] = []
+    for m in rx.persons.finditer(text):
+        cands.append(NameSpan(m.start(), m.end(), GAZETTEER, False))
+
+    def add_cn(s: int, e: int, strength: int, strict: bool) -> None:
+        # Prefer a reading followed by evidence (發言人毛寧回應 → 毛寧), else the longest plausible one.
+        k = _surname_len(text[s:e], rx)
+        ends = list(range(e, s + k, -1))
+        ends.sort(key=lambda end: rx.after_ev.match(text, end) is None)
+        for end in ends:
+            name = text[s:end]
+            if _plausible_cn(name, rx, strict) and not _gaz_conflict(text, s, end, rx, allow_inner=True):
+                cands.append(NameSpan(s, end, strength, False))
+                return
+
+    for m in rx.title_before.finditer(text):
+        s, e = m.span(1)
+        name = text[s:e]
+        if name[0] in rx.translit and all(c in rx.translit for c in name) and not _plausible_cn(name, rx, True):
+            if not _gaz_conflict(text, s, e, rx, allow_inner=False):
+                cands.append(NameSpan(s, e, EVIDENCE, True))
+            continue
+        add_cn(s, e, EVIDENCE, strict=False)
+    for m in rx.cn_after.finditer(text):
+        s, e = m.span(1)
+        name = text[s:e]
+        if _plausible_cn(name, rx, strict=True) and not _gaz_conflict(text, s, e, rx, allow_inner=True):
+            cands.append(NameSpan(s, e, EVIDENCE, False))
+    for m in rx.tr_after.finditer(text):
+        s, e = m.span(1) if m.group(1) else m.span(2)
+        s = _after_title(text, s, e, rx)
+        if e - s >= 2 and not _gaz_conflict(text, s, e, rx, allow_inner=False):
+            cands.append(NameSpan(s, e, EVIDENCE, True))
+    for m in rx.dotted.finditer(text):
+        cands.append(NameSpan(m.start(), m.end(), EVIDENCE, True))
+
+    # Evidence 4: bare names bounded by punctuation / function words.
+    bare: list[NameSpan] = []
+    for m in rx.bare.finditer(text):
+        s, e = m.span()
+        before = text[s - 1] if s > 0 else " "
+        after = text[e] if e < len(text) else " "
+        if (before in _BOUNDARY or before in _BEFORE_OK or before.isascii()) and (
+            after in _BOUNDARY or after in _AFTER_OK or after.isascii()
+        ):
+            name = m.group()
+            if name[:2] in _NOT_NAMES or name[1:] in _NOT_NAMES:
+                continue
+            if not _gaz_conflict(text, s, e, rx, allow_inner=False):
+                bare.append(NameSpan(s, e, BARE, False))
+
+    # Evidence 4 for transliterations: a run of 3+ characters bounded like a bare name, not after a locative.
+    for m in rx.bare_foreign.finditer(text):
+        s, e = m.span()
+        before = text[s - 1] if s > 0 else " "
+        after = text[e] if e < len(text) else " "
+        run = m.group()
+        locative = before in _LOCATIVE_BEFORE or (before == "於" and s > 1 and text[s - 2] in _YU_LOCATIVE)
+        if locative or run.endswith(PLACE_LIKE_ENDINGS):
+            continue
+        if any(a == b for a, b in zip(run, run[1:])):
+            continue  # 許許多多
+        if (before in _BOUNDARY or before in _BEFORE_OK or before.isascii()) and (
+            after in _BOUNDARY or after in _AFTER_FOREIGN_OK or after.isascii()
+        ):
+            if not _gaz_conflict(text, s, e, rx, allow_inner=False):
+                bare.append(NameSpan(s, e, BARE, True))
+
+    # Evidence 3: other occurrences of the names found above.
+    proven = {text[c.start : c.end] for c in cands + bare if c.end - c.start >= 2}
+    if proven:
+        again = re.compile(trie_pattern(proven))
+        for m in again.finditer(text):
+            cands.append(NameSpan(m.start(), m.end(), REPEATED, not _plausible_cn(m.group(), rx, False)))
+    return _select(cands + bare)
+
+
+def _select(cands: list[NameSpan]) -> list[NameSpan]:
+    cands.sort(key=lambda c: (-c.strength, -(c.end - c.start), c.start))
+    taken: list[NameSpan] = []
+    occupied: set[int] = set()
+    for c in cands:
+        if any(i in occupied for i in range(c.start, c.end)):
+            continue
+        taken.append(c)
+        occupied.update(range(c.start, c.end))
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def find_person_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of probable person names in `text`, non-overlapping, sorted."""
+    return [(c.start, c.end) for c in name_spans(text)]
