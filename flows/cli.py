@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -35,8 +36,12 @@ def format_summary(summary: dict, source: str, dest: str, total_s: float | None 
     lines = [
         f"run {summary['run_id']} {summary['status']} in {timing}: {source} -> {dest}",
         f"articles: {summary['n_new']} new, {summary['n_changed']} changed, {summary['n_unchanged']} unchanged, "
-        f"{summary['n_rejected']} rejected",
+        f"{summary['n_rejected']} rejected" + (f", {summary['n_pruned']} pruned" if summary.get("n_pruned") else ""),
     ]
+    if summary.get("recovered_from"):
+        lines.append(f"recovered: run(s) {', '.join(summary['recovered_from'])} had died; tables restored to the last completed run")
+    if summary.get("schema_changes"):
+        lines.append(f"columns added: {', '.join(summary['schema_changes'])}")
     if summary.get("rejects_by_reason"):
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(summary["rejects_by_reason"].items()))
         lines.append(f"rejects by reason: {reasons}")
@@ -60,7 +65,9 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per task batch.")] = 200,
     max_bytes: Annotated[int, typer.Option(min=1, help="Size cap per file; larger files are rejected unread.")] = 5 * 1024 * 1024,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Reprocess every file, changed or not.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove articles whose file left the source.")] = False,
     fail_on_reject: Annotated[bool, typer.Option("--fail-on-reject", help="Exit 1 when any input was rejected.")] = False,
+    json_summary: Annotated[Path | None, typer.Option(help="Also write the run summary (counts, versions, stage seconds) as JSON here.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Run the pipeline: read SOURCE, write the tables under DEST, print a summary."""
@@ -78,7 +85,7 @@ def run(
 
 
     state = newsfacts_flow(source=source, dest=dest, batch_size=batch_size, max_bytes=max_bytes,
-                           full_refresh=full_refresh, return_state=True)
+                           full_refresh=full_refresh, prune=prune, return_state=True)
     if not state.is_completed():
         reason = state.message or "the run failed"
         try:
@@ -87,7 +94,10 @@ def run(
             reason = f"{type(error).__name__}: {error}".splitlines()[0]
         _fail(f"run failed: {reason}")
     summary = state.result()
-    typer.echo(format_summary(summary, source, dest, time.perf_counter() - started))
+    total_s = time.perf_counter() - started
+    typer.echo(format_summary(summary, source, dest, total_s))
+    if json_summary:
+        json_summary.write_text(json.dumps({**summary, "total_s": round(total_s, 3)}, ensure_ascii=False, indent=2), encoding="utf-8")
     if fail_on_reject and summary["n_rejected"]:
         raise typer.Exit(1)
 
@@ -106,6 +116,145 @@ def segment(
         out.write(" ".join(token.text for token in seg.tokenize(text)))
         out.write("\n")
     out.flush()
+
+
+DestOption = Annotated[str, typer.Option(help="Folder (or fsspec URL) holding the tables.")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Run id or ISO timestamp (default: the last completed run).")]
+
+
+def _snapshot_or_fail(as_of: str | None, dest: str):
+    from flows.reader import NoSuchRun, snapshot
+
+    if not Path(dest).exists() and "://" not in dest:
+        _fail(f"no tables at {dest} (run `newsfacts run` first)")
+    try:
+        return snapshot(as_of, dest)
+    except NoSuchRun as error:
+        _fail(str(error))
+
+
+@app.command()
+def history(dest: DestOption = DEFAULT_DEST, limit: Annotated[int, typer.Option(help="Newest runs to show.")] = 50) -> None:
+    """List runs, newest first: status, counts and the version of every table after the run."""
+    from flows import store
+
+    if not store.is_table(dest, "runs"):
+        _fail(f"no tables at {dest} (run `newsfacts run` first)")
+    runs = sorted(store.read_table(dest, "runs").to_pylist(), key=lambda r: r["run_id"], reverse=True)[:limit]
+    typer.echo(f"{'run_id':<32} {'status':<10} {'started (UTC)':<20} {'secs':>6} {'new':>6} {'chg':>6} {'same':>7} "
+               f"{'rej':>5} {'pruned':>6}  table versions")
+    for r in runs:
+        secs = (r["finished_at"] - r["started_at"]).total_seconds() if r["finished_at"] else None
+        versions = " ".join(f"{k}={v}" for k, v in (r["table_versions"] or []))
+        typer.echo(
+            f"{r['run_id']:<32} {r['status']:<10} {r['started_at']:%Y-%m-%d %H:%M:%S} "
+            f"{'' if secs is None else f'{secs:.1f}':>6} {r['n_new'] or 0:>6} {r['n_changed'] or 0:>6} "
+            f"{r['n_unchanged'] or 0:>7} {r['n_rejected'] or 0:>5} {r.get('n_pruned') or 0:>6}  {versions}"
+        )
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="The article id (path relative to the source, without .txt).")],
+    dest: DestOption = DEFAULT_DEST,
+    as_of: AsOfOption = None,
+) -> None:
+    """Print one article and its facts, as of a run."""
+    import pyarrow.compute as pc
+
+    from flows.reader import read_arrow
+
+    pinned = _snapshot_or_fail(as_of, dest)
+    where = pc.field("article_id") == article_id
+    article = read_arrow("articles", pinned.run_id, dest, filter=where).to_pylist()
+    if not article:
+        _fail(f"no article {article_id!r} as of run {pinned.run_id}")
+    a = article[0]
+    out = [
+        f"{a['title']}",
+        f"{a['published_date']}{' ' + a['published_time'] if a['published_time'] else ''} · {a['category'] or '-'} · "
+        f"{'、'.join(a['reporters'] or []) or '-'}{' / ' + a['dateline'] if a['dateline'] else ''}"
+        f"{' · ' + a['agency'] if a['agency'] else ''}",
+        f"source {a['source_uri']} · sha256 {a['content_sha256'][:12]} · run {a['run_id']} (as of {pinned.run_id})",
+        "",
+    ]
+    paragraphs = sorted(read_arrow("paragraphs", pinned.run_id, dest, filter=where).to_pylist(), key=lambda p: p["paragraph_no"])
+    for p in paragraphs:
+        out.append(p["text"] if p["kind"] == "body" else f"[{p['kind']}] {p['text']}")
+    entities = read_arrow("entities", pinned.run_id, dest, filter=where).to_pylist()
+    if entities:
+        out += ["", "entities:"]
+        seen: dict[tuple[str, str], dict] = {}
+        for e in entities:
+            item = seen.setdefault((e["type"], e["name"]), {"n": 0, "titles": set(), "alias": e["alias"]})
+            item["n"] += 1
+            if e["title"]:
+                item["titles"].add(e["title"])
+        for (kind, name), item in sorted(seen.items(), key=lambda kv: (-kv[1]["n"], kv[0])):
+            extra = "; ".join(filter(None, ["/".join(sorted(item["titles"])), item["alias"]]))
+            out.append(f"  {kind:<7} {name} ×{item['n']}{'  (' + extra + ')' if extra else ''}")
+    quantities = read_arrow("quantities", pinned.run_id, dest, filter=where).to_pylist()
+    if quantities:
+        out += ["", "quantities:"]
+        for q in sorted(quantities, key=lambda q: q["start"]):
+            value = f"{q['value']:g}" + (f"–{q['value_max']:g}" if q["value_max"] is not None else "")
+            detail = " ".join(filter(None, [q["currency"] or q["unit"], q["qualifier"]]))
+            out.append(f"  {q['kind']:<10} {q['text']} = {value} {detail}")
+    times = read_arrow("time_expressions", pinned.run_id, dest, filter=where).to_pylist()
+    if times:
+        out += ["", "time expressions:"]
+        for t in sorted(times, key=lambda t: t["start"]):
+            out.append(f"  {t['text']} = {t['value']}{'..' + t['value_end'] if t.get('value_end') else ''} "
+                       f"({t['granularity']}{', relative' if t['is_relative'] else ''})")
+    statements = read_arrow("statements", pinned.run_id, dest, filter=where).to_pylist()
+    if statements:
+        out += ["", "statements:"]
+        for st in sorted(statements, key=lambda st: st["start"]):
+            quote = "「」" if st["is_direct_quote"] else ""
+            out.append(f"  {st['speaker'] or '?'} {st['verb']}{quote}: {st['content']}")
+    typer.echo("\n".join(out))
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option(help="Folder to write one plain-Parquet folder per table into.")],
+    dest: DestOption = DEFAULT_DEST,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write a plain Parquet snapshot of every table (any Parquet reader reads it correctly)."""
+    from flows import store
+    from transforms import schema
+
+    pinned = _snapshot_or_fail(as_of, dest)
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in schema.ALL_TABLES:
+        if spec.name == "runs":
+            rows = store.export_snapshot(dest, "runs", store.versions(dest)["runs"], str(out))
+        else:
+            rows = store.export_snapshot(dest, spec.name, pinned.table_versions.get(spec.name), str(out))
+        typer.echo(f"{spec.name:<18}{rows:>12} rows -> {out / spec.name}")
+    (out / "_snapshot.json").write_text(
+        json.dumps({"run_id": pinned.run_id, "table_versions": pinned.table_versions, "dest": dest}, indent=2),
+        encoding="utf-8",
+    )
+    typer.echo(f"snapshot as of run {pinned.run_id}")
+
+
+@app.command()
+def maintain(
+    dest: DestOption = DEFAULT_DEST,
+    retention_days: Annotated[float, typer.Option(min=0, help="Keep files any version of the last N days needs.")] = 7.0,
+) -> None:
+    """Compact small files, checkpoint the logs, vacuum files older than the retention period."""
+    from flows.maintenance import run_maintenance
+
+    if not Path(dest).exists() and "://" not in dest:
+        _fail(f"no tables at {dest}")
+    result = run_maintenance(dest, retention_hours=int(retention_days * 24))
+    typer.echo(f"{'table':<18}{'files before':>13}{'after':>7}{'vacuumed':>10}{'version':>9}")
+    for r in result["tables"]:
+        typer.echo(f"{r['table']:<18}{r['files_before']:>13}{r['files_after']:>7}{r['vacuumed']:>10}{r['version']:>9}")
+    typer.echo(f"maintenance run {result['run_id']} recorded in runs (reads now use the compacted versions)")
 
 
 def main() -> None:

@@ -2,15 +2,26 @@
 
 Tasks work on batches of articles. Retries are set on the I/O tasks only (listing, reading, committing), never on
 the transforms: a parse error is deterministic and retrying it only wastes time.
+
+A run, in order (see README, "Versions, crashes and concurrency"):
+1. take the destination's lock (a second run waits for the first);
+2. if an earlier run died (its `runs` row still says `running`), restore every table to the versions of the last
+   completed run and mark that run `abandoned`;
+3. add columns new in this pipeline version; record this run as `running`;
+4. list, plan, read and transform in batches, staging Parquet files locally;
+5. commit each table once (content tables first, `articles` last, then `rejects`), then the final `runs` row
+   with the version of every table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from flows import prefect_env  # noqa: F401  (before prefect)
@@ -19,6 +30,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from flows import store
+from flows.lock import DestLock
+from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
 from flows.sources import DEFAULT_MAX_BYTES, FileTooLarge, Source, SourceError, list_source, open_source, read_file
 from transforms import schema
 from transforms.article import BatchResult, process_batch, reject_row
@@ -26,6 +39,13 @@ from transforms.incremental import KnownFile, Plan, SourceEntry, classify, plan_
 from transforms.model import RawFile
 
 DEFAULT_BATCH_SIZE = 200
+# Failpoints for the crash tests: NEWSFACTS_FAILPOINT=<name> kills the process with SIGKILL at that point.
+FAILPOINT_ENV = "NEWSFACTS_FAILPOINT"
+
+
+def failpoint(name: str) -> None:
+    if os.environ.get(FAILPOINT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -36,20 +56,30 @@ class RunSummary:
     n_changed: int = 0
     n_unchanged: int = 0
     n_rejected: int = 0
+    n_pruned: int = 0
     rows_written: dict[str, int] = field(default_factory=dict)
     table_versions: dict[str, int] = field(default_factory=dict)
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    recovered_from: list[str] = field(default_factory=list)  # runs found dead and rolled back
+    schema_changes: list[str] = field(default_factory=list)  # columns added to existing tables
     elapsed_s: float = 0.0
     error: str | None = None
 
 
-def new_run_id(now: dt.datetime) -> str:
-    """Sortable, unique: UTC start time plus random hex."""
-    return now.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+class StageClock:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 4)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -102,11 +132,16 @@ def transform_batch_task(raws: list[RawFile], run_id: str, extra_rejects: list[d
 
 @task(name="commit-tables", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]) -> dict[str, int]:
-    """Commit each table once: content tables first, `articles` last, then `rejects`."""
+    """Commit each table once: content tables first, `articles` last, then `rejects`.
+
+    Retrying is safe: each commit replaces all rows of `article_ids`, so a repeated commit gives the same rows.
+    """
     written: dict[str, int] = {}
     for spec in (*schema.CONTENT_TABLES, schema.ARTICLES):
         written[spec.name] = store.commit_replacing_articles(dest, spec.name, staging.files(spec.name), article_ids)
+        failpoint(f"after_commit:{spec.name}")
     written["rejects"] = store.append_rows(dest, "rejects", staging.files("rejects"))
+    failpoint("after_commit:rejects")
     return written
 
 
@@ -121,10 +156,12 @@ def _run_row(summary: RunSummary, started: dt.datetime, source: str, parameters:
         "started_at": started,
         "finished_at": finished,
         "status": summary.status,
+        "stage_seconds": summary.stage_seconds or None,
         "n_new": summary.n_new,
         "n_changed": summary.n_changed,
         "n_unchanged": summary.n_unchanged,
         "n_rejected": summary.n_rejected,
+        "n_pruned": summary.n_pruned,
         "pipeline_version": schema.PIPELINE_VERSION,
         "source": source,
         "parameters": json.dumps(parameters, ensure_ascii=False, sort_keys=True),
@@ -144,37 +181,73 @@ def run_pipeline(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
     full_refresh: bool = False,
+    prune: bool = False,
+    lock_timeout: float | None = None,
     progress: ProgressCallback | None = None,
 ) -> RunSummary:
     """The body of the flow (callable inside a flow run only, since it calls tasks)."""
     started_clock = time.perf_counter()
     started = _utcnow()
     run_id = new_run_id(started)
-    parameters = {"source": source, "dest": dest, "batch_size": batch_size, "max_bytes": max_bytes, "full_refresh": full_refresh}
+    parameters = {"source": source, "dest": dest, "batch_size": batch_size, "max_bytes": max_bytes,
+                  "full_refresh": full_refresh, "prune": prune}
     summary = RunSummary(run_id=run_id, status="running")
-    store.ensure_tables(dest)
-    store.upsert_run(dest, _run_row(summary, started, source, parameters, None))
+    clock = StageClock(summary.stage_seconds)
+    store.create_missing_tables(dest)
+    lock = DestLock(dest, run_id, timeout=lock_timeout)
+    with clock("wait_for_lock"):
+        lock.acquire()
+    try:
+        with clock("recover"):
+            summary.recovered_from, _ = recover_and_start(dest, _run_row(summary, started, source, parameters, None))
+            summary.schema_changes = store.evolve_schemas(dest)
+        failpoint("after_running_row")
+        _run_locked(summary, clock, source, dest, batch_size, max_bytes, full_refresh, prune, progress)
+        summary.status = "completed"
+    except BaseException as error:
+        summary.status = "failed"
+        summary.error = str(error) if isinstance(error, SourceError) else f"{type(error).__name__}: {error}"
+        raise
+    finally:
+        try:
+            # Versions of the data tables after this run (the runs table itself is the index of them).
+            summary.table_versions = store.data_versions(dest)
+            summary.elapsed_s = round(time.perf_counter() - started_clock, 3)
+            failpoint("before_final_run_row")
+            store.upsert_runs(dest, [_run_row(summary, started, source, parameters, _utcnow())])
+        finally:
+            lock.release()
+    return summary
+
+
+def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, batch_size: int, max_bytes: int,
+                full_refresh: bool, prune: bool, progress: ProgressCallback | None) -> None:
+    run_id = summary.run_id
     staging = store.Staging(run_id)
     try:
-        opened = open_source(source)
-        entries = list_source_task(opened)
-        known_articles, known_rejects = load_state_task(dest)
-        plan: Plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
+        with clock("list"):
+            opened = open_source(source)
+            entries = list_source_task(opened)
+        with clock("load_state"):
+            known_articles, known_rejects = load_state_task(dest)
+            plan: Plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
         summary.n_unchanged = len(plan.unchanged)
         now = _utcnow()
-        duplicate_rejects = [
+        pending_rejects = [
             reject_row(run_id, e.article_id, e.source_uri, None, "duplicate_article_id",
                        f"another file of the source already maps to article id {e.article_id!r}", now, e.size, e.mtime)
             for e in plan.duplicates
         ]
         statuses: dict[str, str] = {}
         written_ids: list[str] = []
-        # Articles whose old rows go: changed files rejected now for their content (not for a failed read).
-        dropped_ids: set[str] = set()
+        # Articles whose old rows go: changed files now rejected for their content (not for a failed read), and
+        # with --prune, articles whose file left the source.
+        dropped_ids: set[str] = set(plan.removed) if prune else set()
+        summary.n_pruned = len(dropped_ids)
         batches = list(_chunks(plan.to_read, max(1, batch_size)))
-        pending_rejects = duplicate_rejects
         for batch_no, batch in enumerate(batches):
-            read = read_batch_task(opened, batch, run_id, max_bytes)
+            with clock("read"):
+                read = read_batch_task(opened, batch, run_id, max_bytes)
             to_process: list[RawFile] = []
             for raw in read.raws:
                 status = classify(raw.article_id, raw.content_sha256, known_articles, known_rejects,
@@ -184,14 +257,17 @@ def run_pipeline(
                 else:
                     statuses[raw.article_id] = status
                     to_process.append(raw)
-            result = transform_batch_task(to_process, run_id, read.rejects + pending_rejects)
+            with clock("transform"):
+                result = transform_batch_task(to_process, run_id, read.rejects + pending_rejects)
             pending_rejects = []
-            staging.add(result.tables)
+            with clock("stage"):
+                staging.add(result.tables)
             written_ids.extend(result.written_ids)
             for article_id, reason in result.rejected:
                 summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
                 if article_id in known_articles and reason not in ("read_error", "duplicate_article_id"):
                     dropped_ids.add(article_id)
+            failpoint("after_batch")
             if progress:
                 progress(batch_no + 1, len(batches))
         if pending_rejects:
@@ -201,21 +277,10 @@ def run_pipeline(
         summary.n_new = sum(1 for i in written_ids if statuses.get(i) == "new")
         summary.n_changed = sum(1 for i in written_ids if statuses.get(i) == "changed")
         summary.n_rejected = sum(summary.rejects_by_reason.values())
-        # A changed file that is now rejected loses its old rows too: nothing is kept for a rejected input.
-        replaced_ids = set(written_ids) | dropped_ids
-        summary.rows_written = commit_tables_task(dest, staging, sorted(replaced_ids))
-        summary.status = "completed"
-    except Exception as error:
-        summary.status = "failed"
-        summary.error = f"{type(error).__name__}: {error}" if not isinstance(error, SourceError) else str(error)
-        raise
+        with clock("commit"):
+            summary.rows_written = commit_tables_task(dest, staging, sorted(set(written_ids) | dropped_ids))
     finally:
         staging.cleanup()
-        # Versions of the data tables after this run (the runs table itself is the index of them).
-        summary.table_versions = {k: v for k, v in store.versions(dest).items() if k != "runs"}
-        summary.elapsed_s = round(time.perf_counter() - started_clock, 3)
-        store.upsert_run(dest, _run_row(summary, started, source, parameters, _utcnow()))
-    return summary
 
 
 @flow(name="newsfacts", log_prints=True, validate_parameters=True)
@@ -225,8 +290,9 @@ def newsfacts_flow(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
     full_refresh: bool = False,
+    prune: bool = False,
 ) -> dict:
     """Raw news article files under `source` to versioned Delta tables under `dest`."""
-    summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh)
+    summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh, prune)
     get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, asdict(summary))
     return asdict(summary)

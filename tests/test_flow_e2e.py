@@ -238,3 +238,20 @@ def test_sample_facts_in_the_tables(first_run) -> None:
     tokens = of_sample("tokens")
     labelled = dict(zip(tokens.text, tokens.fact))
     assert labelled["卓榮泰"] == "PERSON" and labelled["400億美元"] == "money" and labelled["2040年"] == "date"
+
+
+def test_a_new_pipeline_version_reprocesses_older_articles(first_run, source_dir: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.pipeline import newsfacts_flow
+
+    dest, _ = first_run
+    work = tmp_path / "processed"
+    shutil.copytree(dest, work)
+    n_articles = len(read(work, "articles"))
+    monkeypatch.setattr(schema, "PIPELINE_VERSION", "99.0.0")
+    upgraded = newsfacts_flow(source=str(source_dir), dest=str(work), max_bytes=MAX_BYTES)
+    assert upgraded["n_changed"] == n_articles and upgraded["n_new"] == 0
+    articles = read(work, "articles")
+    assert len(articles) == n_articles and set(articles.pipeline_version) == {"99.0.0"}
+    again = newsfacts_flow(source=str(source_dir), dest=str(work), max_bytes=MAX_BYTES)
+    assert again["n_changed"] == 0

@@ -46,6 +46,7 @@ class Plan:
     unchanged: list[SourceEntry]  # skipped by the size+mtime pre-check
     to_read: list[SourceEntry]  # must be read and hashed
     duplicates: list[SourceEntry]  # a second file mapping to an article id already listed
+    removed: list[str]  # article ids in the tables whose file is no longer in the source
 
 
 def _same_file_facts(entry: SourceEntry, known: KnownFile) -> bool:
@@ -69,7 +70,7 @@ def plan_run(
 
     `articles` and `rejects` (the latest reject of each file) are keyed by article_id.
     """
-    plan = Plan([], [], [])
+    plan = Plan([], [], [], [])
     seen: set[str] = set()
     for entry in sorted(entries, key=lambda e: (e.article_id, e.source_uri)):
         if entry.article_id in seen:
@@ -84,6 +85,7 @@ def plan_run(
             plan.unchanged.append(entry)
         else:
             plan.to_read.append(entry)
+    plan.removed = sorted(set(articles) - seen)
     return plan
 
 

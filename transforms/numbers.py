@@ -110,6 +110,9 @@ _TOK_RE = re.compile(
     r"|(?P<apx>[多餘余幾几](?=[十拾百佰千仟萬万億亿兆]))"
 )
 
+# Longest Arabic digit run read as a number (10^24 is far beyond any amount in the news).
+MAX_DIGITS = 24
+
 # kinds: 'ar' Arabic, 'd' digit 1-9 (and 兩), 'z' zero char, 's' 十百千, 'b' 萬億兆,
 #        'dec' 點, 'apx' 多/餘, 'ji' 幾
 _Token = tuple  # (kind, value, start, end, raw)
@@ -126,6 +129,13 @@ def _tokens(t: str) -> list[list[_Token]]:
         raw = m.group()
         if kind == "ar":
             digits = raw.replace(",", "")
+            if len(digits) > MAX_DIGITS:
+                # A run this long is a code or garbage, never a quantity (and int() refuses > 4300 digits).
+                if cur:
+                    runs.append(cur)
+                    cur = []
+                last_end = -1
+                continue
             tok = ("ar", Decimal(digits) if "." in digits else int(digits), s, e, raw)
         elif kind == "cn":
             if raw in _CN_DIGITS:
@@ -442,7 +452,10 @@ def parse_number(text: str) -> float | None:
         val = _whole_numeral(s)
         if val is None:
             return None
-    f = float(val)
+    try:
+        f = float(val)
+    except OverflowError:  # e.g. 萬萬萬… stacked beyond float range
+        return None
     return -f if neg else f
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 PIPELINE_VERSION = "0.2.0"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Version of the fact extractors (entities, quantities, time expressions, statements); recorded on every fact row.
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -207,17 +207,20 @@ STATEMENTS = TableSpec(
 
 RUNS = TableSpec(
     "runs",
-    "One row per pipeline run (the latest state of the run: `running`, then `completed` or `failed`).",
+    "One row per pipeline run: `running` while it runs, then `completed` or `failed`; a run that died is marked "
+    "`abandoned` by the next run. `table_versions` pins the consistent version of every table after the run.",
     pa.schema(
         [
             _f("run_id", pa.string(), "Run id (UTC timestamp plus a random suffix; sorts by start time).", nullable=False),
             _f("started_at", pa.timestamp("us", tz="UTC"), "When the run started.", nullable=False),
             _f("finished_at", pa.timestamp("us", tz="UTC"), "When the run ended, null while running."),
             _f("status", pa.string(), "running | completed | failed | abandoned.", nullable=False),
+            _f("stage_seconds", pa.map_(pa.string(), pa.float64()), "Seconds spent per stage (list, read, transform, stage, commit, ...)."),
             _f("n_new", pa.int64(), "Articles seen for the first time and written."),
             _f("n_changed", pa.int64(), "Articles whose file content changed (rows replaced)."),
             _f("n_unchanged", pa.int64(), "Files skipped because their content did not change."),
             _f("n_rejected", pa.int64(), "Files rejected in this run (see `rejects`)."),
+            _f("n_pruned", pa.int64(), "Articles removed because their file left the source (only with `--prune`)."),
             _f("pipeline_version", pa.string(), "Pipeline version of the run.", nullable=False),
             _f("source", pa.string(), "The `--source` of the run."),
             _f("parameters", pa.string(), "All run parameters as JSON."),
