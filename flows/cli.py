@@ -68,6 +68,9 @@ def run(
     prune: Annotated[bool, typer.Option("--prune", help="Remove articles whose file left the source.")] = False,
     fail_on_reject: Annotated[bool, typer.Option("--fail-on-reject", help="Exit 1 when any input was rejected.")] = False,
     json_summary: Annotated[Path | None, typer.Option(help="Also write the run summary (counts, versions, stage seconds) as JSON here.")] = None,
+    task_runner: Annotated[str, typer.Option(help="Where transform batches run: process (one worker per core), thread, or dask.")] = "process",
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes/threads (default: one per core).")] = None,
+    dask_address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster (with --task-runner dask).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Run the pipeline: read SOURCE, write the tables under DEST, print a summary."""
@@ -255,6 +258,121 @@ def maintain(
     for r in result["tables"]:
         typer.echo(f"{r['table']:<18}{r['files_before']:>13}{r['files_after']:>7}{r['vacuumed']:>10}{r['version']:>9}")
     typer.echo(f"maintenance run {result['run_id']} recorded in runs (reads now use the compacted versions)")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL over views named after the tables (articles, entities, ...).")],
+    dest: DestOption = DEFAULT_DEST,
+    as_of: AsOfOption = None,
+    out: Annotated[Path | None, typer.Option(help="Write the result to .csv or .parquet instead of printing it.")] = None,
+    max_rows: Annotated[int, typer.Option(help="Rows to print.")] = 50,
+) -> None:
+    """Run DuckDB SQL over the tables as of a completed run; print the result or write CSV/Parquet."""
+    from flows.sql import run_sql
+
+    pinned = _snapshot_or_fail(as_of, dest)
+    try:
+        result = run_sql(query, dest, pinned)
+    except Exception as error:  # DuckDB's parser and binder errors are one readable line
+        _fail(str(error).splitlines()[0])
+    if out is not None:
+        suffix = out.suffix.lower()
+        if suffix == ".csv":
+            import pyarrow.csv as pacsv
+
+            pacsv.write_csv(result, out)
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(result, out)
+        else:
+            _fail(f"--out must end in .csv or .parquet, not {out.name!r}")
+        typer.echo(f"{result.num_rows} rows -> {out}")
+        return
+    typer.echo(format_arrow(result, max_rows))
+
+
+def format_arrow(table, max_rows: int) -> str:
+    """A plain text table (full-width characters counted as two columns)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    def cell(value) -> str:
+        text = "NULL" if value is None else str(value).replace("\n", " ")
+        if width(text) <= 60:
+            return text
+        while width(text) > 57:
+            text = text[:-1]
+        return text + "..."
+
+    rows = [[cell(v) for v in row.values()] for row in table.slice(0, max_rows).to_pylist()]
+    header = table.column_names
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    if table.num_rows > max_rows:
+        out.append(f"... {table.num_rows - max_rows} more rows (use --out to get them all)")
+    out.append(f"({table.num_rows} rows)")
+    return "\n".join(out)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("report.html"),
+    dest: DestOption = DEFAULT_DEST,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write a self-contained HTML report with charts (articles per day and category, top people and
+    organisations, money by currency over time, rejects, runs)."""
+    import datetime as dt
+
+    from flows.reader import read_arrow
+    from transforms.report import REPORT_COLUMNS, render_report
+
+    pinned = _snapshot_or_fail(as_of, dest)
+    tables = {}
+    for name, columns in REPORT_COLUMNS.items():
+        table = read_arrow(name, pinned.run_id, dest)
+        tables[name] = table.select([c for c in columns if c in table.column_names])
+    html = render_report(tables, dt.datetime.now(dt.timezone.utc), title=f"newsfacts report: {dest}")
+    out.write_text(html, encoding="utf-8")
+    typer.echo(f"report as of run {pinned.run_id} -> {out} ({len(html) // 1024} KiB)")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str | None, typer.Option(help='Schedule, e.g. "0 * * * *" (hourly). None: ad-hoc runs only.')] = None,
+    name: Annotated[str, typer.Option(help="Deployment name: runs are triggered as 'newsfacts/NAME'.")] = "newsfacts",
+    source: Annotated[str, typer.Option(help="Default source of scheduled runs.")] = "data/raw",
+    dest: DestOption = DEFAULT_DEST,
+    task_runner: Annotated[str, typer.Option(help="process, thread or dask.")] = "process",
+    workers: Annotated[int | None, typer.Option(min=1)] = None,
+    dask_address: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Serve the flow as a deployment (long-lived): scheduled runs with --cron, and ad-hoc runs with
+    `prefect deployment run 'newsfacts/NAME' --param source=...`. Needs PREFECT_API_URL (a running server)."""
+    if not os.environ.get("PREFECT_API_URL"):
+        _fail("serve needs a running Prefect server: start `prefect server start` and set "
+              "PREFECT_API_URL=http://127.0.0.1:4200/api (the temporary server cannot schedule runs)")
+    from flows import runners
+
+    # Served runs load the flow from its entrypoint in a child process: the runner choice travels in the environment.
+    os.environ[runners.RUNNER_ENV] = task_runner
+    if workers:
+        os.environ[runners.WORKERS_ENV] = str(workers)
+    if dask_address:
+        os.environ[runners.DASK_ADDRESS_ENV] = dask_address
+    from flows.pipeline import newsfacts_flow
+
+    flow = newsfacts_flow.with_options(task_runner=runners.task_runner_from_env())
+    flow.serve(name=name, cron=cron, parameters={"source": source, "dest": dest},
+               description="Raw news articles to versioned Delta tables.", tags=["newsfacts"])
 
 
 def main() -> None:

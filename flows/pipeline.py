@@ -13,24 +13,28 @@ A run, in order (see README, "Versions, crashes and concurrency"):
    with the version of every table.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from typing import Annotated
 
 from flows import prefect_env  # noqa: F401  (before prefect)
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.tasks import exponential_backoff
+from pydantic import Field
 
-from flows import store
+from flows import progress, store
 from flows.lock import DestLock
+from flows.runners import runner_width, task_runner_from_env
 from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
 from flows.sources import DEFAULT_MAX_BYTES, FileTooLarge, Source, SourceError, list_source, open_source, read_file
 from transforms import schema
@@ -39,6 +43,8 @@ from transforms.incremental import KnownFile, Plan, SourceEntry, classify, plan_
 from transforms.model import RawFile
 
 DEFAULT_BATCH_SIZE = 200
+# Retries with exponential backoff (1, 2, 4 s, +-50 % jitter) on tasks that do I/O only; never on transforms.
+IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=1), "retry_jitter_factor": 0.5}
 # Failpoints for the crash tests: NEWSFACTS_FAILPOINT=<name> kills the process with SIGKILL at that point.
 FAILPOINT_ENV = "NEWSFACTS_FAILPOINT"
 
@@ -87,12 +93,12 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-@task(name="list-source", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(name="list-source", **IO_RETRIES, cache_policy=NO_CACHE)
 def list_source_task(source: Source) -> list[SourceEntry]:
     return list_source(source)
 
 
-@task(name="load-state", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(name="load-state", **IO_RETRIES, cache_policy=NO_CACHE)
 def load_state_task(dest: str) -> tuple[dict[str, KnownFile], dict[str, KnownFile]]:
     return store.load_article_state(dest), store.load_reject_state(dest)
 
@@ -103,7 +109,7 @@ class ReadBatch:
     rejects: list[dict]
 
 
-@task(name="read-batch", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(name="read-batch", **IO_RETRIES, cache_policy=NO_CACHE)
 def read_batch_task(source: Source, entries: Sequence[SourceEntry], run_id: str, max_bytes: int) -> ReadBatch:
     """Read a batch of files. A file over the cap or failing to read becomes a reject row, not an error."""
     raws: list[RawFile] = []
@@ -125,12 +131,20 @@ def read_batch_task(source: Source, entries: Sequence[SourceEntry], run_id: str,
     return ReadBatch(raws, rejects)
 
 
+@dataclass
+class TransformOutput:
+    result: BatchResult
+    seconds: float  # time inside the transforms, wherever the task ran
+
+
 @task(name="transform-batch", cache_policy=NO_CACHE)
-def transform_batch_task(raws: list[RawFile], run_id: str, extra_rejects: list[dict]) -> BatchResult:
-    return process_batch(raws, run_id, _utcnow(), extra_rejects=extra_rejects)
+def transform_batch_task(raws: list[RawFile], run_id: str, extra_rejects: list[dict]) -> TransformOutput:
+    started = time.perf_counter()
+    result = process_batch(raws, run_id, _utcnow(), extra_rejects=extra_rejects)
+    return TransformOutput(result, time.perf_counter() - started)
 
 
-@task(name="commit-tables", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(name="commit-tables", **IO_RETRIES, cache_policy=NO_CACHE)
 def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]) -> dict[str, int]:
     """Commit each table once: content tables first, `articles` last, then `rejects`.
 
@@ -172,9 +186,6 @@ def _run_row(summary: RunSummary, started: dt.datetime, source: str, parameters:
     }
 
 
-ProgressCallback = Callable[[int, int], None]
-
-
 def run_pipeline(
     source: str,
     dest: str,
@@ -183,7 +194,7 @@ def run_pipeline(
     full_refresh: bool = False,
     prune: bool = False,
     lock_timeout: float | None = None,
-    progress: ProgressCallback | None = None,
+    on_finish: Callable[[RunSummary], None] | None = None,
 ) -> RunSummary:
     """The body of the flow (callable inside a flow run only, since it calls tasks)."""
     started_clock = time.perf_counter()
@@ -202,7 +213,7 @@ def run_pipeline(
             summary.recovered_from, _ = recover_and_start(dest, _run_row(summary, started, source, parameters, None))
             summary.schema_changes = store.evolve_schemas(dest)
         failpoint("after_running_row")
-        _run_locked(summary, clock, source, dest, batch_size, max_bytes, full_refresh, prune, progress)
+        _run_locked(summary, clock, source, dest, batch_size, max_bytes, full_refresh, prune)
         summary.status = "completed"
     except BaseException as error:
         summary.status = "failed"
@@ -217,11 +228,13 @@ def run_pipeline(
             store.upsert_runs(dest, [_run_row(summary, started, source, parameters, _utcnow())])
         finally:
             lock.release()
+            if on_finish:
+                on_finish(summary)
     return summary
 
 
 def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, batch_size: int, max_bytes: int,
-                full_refresh: bool, prune: bool, progress: ProgressCallback | None) -> None:
+                full_refresh: bool, prune: bool) -> None:
     run_id = summary.run_id
     staging = store.Staging(run_id)
     try:
@@ -245,7 +258,39 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         dropped_ids: set[str] = set(plan.removed) if prune else set()
         summary.n_pruned = len(dropped_ids)
         batches = list(_chunks(plan.to_read, max(1, batch_size)))
-        for batch_no, batch in enumerate(batches):
+        reporter = progress.current()
+        if reporter:
+            reporter.start(len(batches), len(plan.to_read))
+        context = FlowRunContext.get()
+        width = runner_width(context.task_runner) if context else 2
+        in_flight: deque[tuple[int, object]] = deque()
+        done = 0
+
+        def collect(batch_size_read: int, output: TransformOutput) -> None:
+            nonlocal done
+            result = output.result
+            summary.stage_seconds["transform_in_tasks"] = round(summary.stage_seconds.get("transform_in_tasks", 0.0) + output.seconds, 4)
+            with clock("stage"):
+                staging.add(result.tables)
+            written_ids.extend(result.written_ids)
+            for article_id, reason in result.rejected:
+                summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
+                if article_id in known_articles and reason not in ("read_error", "duplicate_article_id"):
+                    dropped_ids.add(article_id)
+            done += 1
+            failpoint("after_batch")
+            if reporter:
+                reporter.advance(done, batch_size_read)
+            elif len(batches) > 1:
+                get_run_logger().info("batch %d/%d done", done, len(batches))
+
+        def wait_oldest() -> None:
+            n_files, future = in_flight.popleft()
+            with clock("wait_for_transform"):
+                result = future.result()
+            collect(n_files, result)
+
+        for batch in batches:
             with clock("read"):
                 read = read_batch_task(opened, batch, run_id, max_bytes)
             to_process: list[RawFile] = []
@@ -257,19 +302,19 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 else:
                     statuses[raw.article_id] = status
                     to_process.append(raw)
-            with clock("transform"):
-                result = transform_batch_task(to_process, run_id, read.rejects + pending_rejects)
-            pending_rejects = []
-            with clock("stage"):
-                staging.add(result.tables)
-            written_ids.extend(result.written_ids)
-            for article_id, reason in result.rejected:
-                summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
-                if article_id in known_articles and reason not in ("read_error", "duplicate_article_id"):
-                    dropped_ids.add(article_id)
-            failpoint("after_batch")
-            if progress:
-                progress(batch_no + 1, len(batches))
+            rejects_here, pending_rejects = read.rejects + pending_rejects, []
+            if len(batches) == 1 or context is None:
+                # One batch: transform it here rather than pay for starting worker processes.
+                with clock("transform"):
+                    collect(len(batch), transform_batch_task(to_process, run_id, rejects_here))
+                continue
+            in_flight.append((len(batch), transform_batch_task.submit(to_process, run_id, rejects_here)))
+            while len(in_flight) >= width:
+                wait_oldest()
+        while in_flight:
+            wait_oldest()
+        if reporter:
+            reporter.finish()
         if pending_rejects:
             staging.add({"rejects": schema.to_table(schema.REJECTS, pending_rejects)})
             for reject in pending_rejects:
@@ -283,16 +328,41 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         staging.cleanup()
 
 
-@flow(name="newsfacts", log_prints=True, validate_parameters=True)
+def publish_artifacts(dest: str, summary: RunSummary) -> None:
+    """A markdown summary and a table of this run's rejects, attached to the flow run in Prefect's UI."""
+    from transforms.report import rejects_table_rows, render_run_summary_markdown
+
+    rows: list[dict] = []
+    if summary.n_rejected:
+        import pyarrow.compute as pc
+
+        rejects = store.read_table(dest, "rejects", filter=pc.field("run_id") == summary.run_id)
+        rows = rejects_table_rows(rejects, run_id=summary.run_id)
+    create_markdown_artifact(key="newsfacts-run-summary", markdown=render_run_summary_markdown(asdict(summary), rows),
+                             description=f"newsfacts run {summary.run_id}")
+    create_table_artifact(key="newsfacts-rejects", table=rows or [{"source_uri": "", "reason": "", "detail": "no rejects", "rejected_at": ""}],
+                          description=f"rejected inputs of run {summary.run_id}")
+
+
+@flow(name="newsfacts", log_prints=True, validate_parameters=True, task_runner=task_runner_from_env())
 def newsfacts_flow(
-    source: str = "data/raw",
-    dest: str = "data/processed",
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    full_refresh: bool = False,
-    prune: bool = False,
+    source: Annotated[str, Field(min_length=1, description="Folder, file, URL-list file or fsspec URL of raw articles.")] = "data/raw",
+    dest: Annotated[str, Field(min_length=1, description="Folder or fsspec URL of the Delta tables.")] = "data/processed",
+    batch_size: Annotated[int, Field(ge=1, le=100_000, description="Articles per transform task.")] = DEFAULT_BATCH_SIZE,
+    max_bytes: Annotated[int, Field(ge=1, le=1 << 31, description="Size cap per file, in bytes.")] = DEFAULT_MAX_BYTES,
+    full_refresh: Annotated[bool, Field(description="Reprocess every file, changed or not.")] = False,
+    prune: Annotated[bool, Field(description="Remove articles whose file left the source.")] = False,
 ) -> dict:
     """Raw news article files under `source` to versioned Delta tables under `dest`."""
-    summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh, prune)
-    get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, asdict(summary))
+    summaries: list[RunSummary] = []
+    try:
+        summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh, prune, on_finish=summaries.append)
+    finally:
+        if summaries:
+            try:
+                publish_artifacts(dest, summaries[-1])
+            except Exception as error:  # an artifact is a courtesy: never fail the run for it
+                get_run_logger().warning("could not publish artifacts: %s", error)
+    get_run_logger().info("run %s %s: %d new, %d changed, %d unchanged, %d rejected", summary.run_id, summary.status,
+                          summary.n_new, summary.n_changed, summary.n_unchanged, summary.n_rejected)
     return asdict(summary)

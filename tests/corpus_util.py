@@ -42,7 +42,7 @@ def table_contents(dest: Path, tables: list[str] | None = None) -> dict[str, pd.
         frame = store.read_table(str(dest), name).to_pandas()
         frame = frame[[c for c in frame.columns if c not in VOLATILE]]
         for column in frame.columns:  # lists (reporters, image_credits) are not sortable/hashable: compare as text
-            if frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
+            if frame[column].dtype == object and frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
                 frame[column] = frame[column].map(lambda v: repr(list(v)) if v is not None else None)
         frame = frame.sort_values(list(frame.columns), na_position="first").reset_index(drop=True)
         out[name] = frame

@@ -114,7 +114,7 @@ def table_contents_as_of_last_run(dest: Path) -> dict[str, pd.DataFrame]:
         frame = newsfacts.read_table(name, dest=str(dest))
         frame = frame[[c for c in frame.columns if c not in VOLATILE]]
         for column in frame.columns:
-            if frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
+            if frame[column].dtype == object and frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
                 frame[column] = frame[column].map(lambda v: repr(list(v)) if v is not None else None)
         out[name] = frame.sort_values(list(frame.columns), na_position="first").reset_index(drop=True)
     return out

@@ -1,0 +1,61 @@
+"""Prefect task runners for the CPU-bound transform tasks.
+
+- `process` (default): a local process pool, one worker per core: the transforms are pure Python and hold the GIL,
+  so threads would use one core only.
+- `thread`: one process; for debugging, or where processes cannot be spawned.
+- `dask`: a Dask cluster: a local one by default (one single-threaded worker process per core), or an existing
+  scheduler with `--dask-address tcp://host:8786` to spread a backfill over several machines.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from flows import prefect_env  # noqa: F401  (before prefect)
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+RunnerKind = Literal["process", "thread", "dask"]
+RUNNER_KINDS: tuple[str, ...] = ("process", "thread", "dask")
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def make_task_runner(kind: RunnerKind = "process", workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
+    workers = workers or default_workers()
+    if kind == "thread":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if kind == "process":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    raise ValueError(f"unknown task runner {kind!r}; choose one of {', '.join(RUNNER_KINDS)}")
+
+
+# Environment variables that choose the task runner of the module-level flow, for runs whose flow is loaded from
+# its entrypoint in another process (deployments served by `newsfacts serve`, work-pool workers).
+RUNNER_ENV = "NEWSFACTS_TASK_RUNNER"
+WORKERS_ENV = "NEWSFACTS_WORKERS"
+DASK_ADDRESS_ENV = "NEWSFACTS_DASK_ADDRESS"
+
+
+def task_runner_from_env(environ: dict[str, str] | os._Environ = os.environ) -> TaskRunner:
+    kind = environ.get(RUNNER_ENV, "process")
+    workers = int(environ[WORKERS_ENV]) if environ.get(WORKERS_ENV) else None
+    return make_task_runner(kind, workers, environ.get(DASK_ADDRESS_ENV) or None)  # type: ignore[arg-type]
+
+
+def runner_width(runner: object) -> int:
+    """How many transform batches to keep in flight: twice the workers, so none waits for the next read."""
+    workers = getattr(runner, "max_workers", None) or getattr(runner, "_max_workers", None)
+    if not workers:
+        cluster = getattr(runner, "cluster_kwargs", None) or {}
+        workers = cluster.get("n_workers")
+    return 2 * int(workers or default_workers())
