@@ -34,5 +34,9 @@ run: setup
 test: setup
 	$(VENV)/bin/python -m pytest -q
 
+N ?= 20000
+bench: setup
+	$(VENV)/bin/python benchmarks/run.py --articles $(N) --json benchmarks/results.json
+
 clean:
 	rm -rf $(VENV) $(TOOLS) $(DEST)/*/ .pytest_cache .hypothesis

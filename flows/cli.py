@@ -60,12 +60,13 @@ def _quiet_prefect_console(verbose: bool) -> None:
 
 @app.command()
 def run(
-    source: Annotated[str, typer.Option(help="Folder (searched recursively for *.txt), one file, or an fsspec URL.")] = "data/raw",
+    source: Annotated[str, typer.Option(help="Folder (searched recursively for *.txt), one file, a text file of http(s) URLs, or an fsspec URL.")] = "data/raw",
     dest: Annotated[str, typer.Option(help="Folder (or fsspec URL) holding one Delta table per output table.")] = DEFAULT_DEST,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per task batch.")] = 200,
     max_bytes: Annotated[int, typer.Option(min=1, help="Size cap per file; larger files are rejected unread.")] = 5 * 1024 * 1024,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Reprocess every file, changed or not.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Remove articles whose file left the source.")] = False,
+    raw_dir: Annotated[str, typer.Option(help="Where downloads of a URL-list source are kept (immutable raw files).")] = "data/raw",
     fail_on_reject: Annotated[bool, typer.Option("--fail-on-reject", help="Exit 1 when any input was rejected.")] = False,
     json_summary: Annotated[Path | None, typer.Option(help="Also write the run summary (counts, versions, stage seconds) as JSON here.")] = None,
     task_runner: Annotated[str, typer.Option(help="Where transform batches run: process (one worker per core), thread, or dask.")] = "process",
@@ -84,11 +85,20 @@ def run(
         _fail(str(error))
     if "://" not in dest and Path(dest).exists() and not Path(dest).is_dir():
         _fail(f"dest is not a folder: {dest}")
+    from flows.runners import RUNNER_KINDS
+
+    if task_runner not in RUNNER_KINDS:
+        _fail(f"--task-runner must be one of {', '.join(RUNNER_KINDS)}, not {task_runner!r}")
+    if dask_address and task_runner != "dask":
+        _fail("--dask-address needs --task-runner dask")
+    from flows import progress
     from flows.pipeline import newsfacts_flow
+    from flows.runners import make_task_runner
 
-
-    state = newsfacts_flow(source=source, dest=dest, batch_size=batch_size, max_bytes=max_bytes,
-                           full_refresh=full_refresh, prune=prune, return_state=True)
+    configured = newsfacts_flow.with_options(task_runner=make_task_runner(task_runner, workers, dask_address))
+    with progress.reporting(progress.for_terminal()):
+        state = configured(source=source, dest=dest, batch_size=batch_size, max_bytes=max_bytes,
+                           full_refresh=full_refresh, prune=prune, raw_dir=raw_dir, return_state=True)
     if not state.is_completed():
         reason = state.message or "the run failed"
         try:

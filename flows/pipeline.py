@@ -36,13 +36,17 @@ from flows import progress, store
 from flows.lock import DestLock
 from flows.runners import runner_width, task_runner_from_env
 from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
-from flows.sources import DEFAULT_MAX_BYTES, FileTooLarge, Source, SourceError, list_source, open_source, read_file
+from flows.fetch import FetchFailed, fetch_urls, fetched_article_id, is_url_list, load_url_list
+from flows.sources import DEFAULT_MAX_BYTES, FetchedSource, FileTooLarge, Source, SourceError, list_source, open_source
 from transforms import schema
 from transforms.article import BatchResult, process_batch, reject_row
 from transforms.incremental import KnownFile, Plan, SourceEntry, classify, plan_run
 from transforms.model import RawFile
 
 DEFAULT_BATCH_SIZE = 200
+DEFAULT_RAW_DIR = "data/raw"
+# Rejects that say nothing about the article's content: its earlier rows stay (a passing outage deletes nothing).
+KEEP_ROWS_ON = frozenset({"read_error", "duplicate_article_id", "fetch_failed"})
 # Retries with exponential backoff (1, 2, 4 s, +-50 % jitter) on tasks that do I/O only; never on transforms.
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=1), "retry_jitter_factor": 0.5}
 # Failpoints for the crash tests: NEWSFACTS_FAILPOINT=<name> kills the process with SIGKILL at that point.
@@ -109,8 +113,34 @@ class ReadBatch:
     rejects: list[dict]
 
 
+@dataclass
+class FetchResult:
+    source: FetchedSource
+    rejects: list[dict]
+    present_ids: set[str]  # ids of listed URLs, fetched or not (a failed download is not a removed article)
+
+
+@task(name="fetch-urls", cache_policy=NO_CACHE)
+def fetch_task(list_path: str, raw_dir: str, run_id: str, max_bytes: int) -> FetchResult:
+    """Download every URL of a URL-list source into immutable raw files. Retries with backoff happen per URL
+    inside fetch_urls; a URL that still fails becomes a reject row."""
+    urls = load_url_list(list_path)
+    now = _utcnow()
+    rejects = [
+        reject_row(run_id, fetched_article_id(line.text), list_path, None, "invalid_url", line.detail, now)
+        for line in urls.invalid
+    ]
+    fetched = {}
+    for item in fetch_urls(list(urls), raw_dir, max_bytes=max_bytes):
+        if isinstance(item, FetchFailed):
+            rejects.append(reject_row(run_id, item.article_id, item.url, None, item.reason, item.detail, now))
+        else:
+            fetched[item.article_id] = item
+    return FetchResult(FetchedSource(fetched), rejects, {fetched_article_id(u) for u in urls})
+
+
 @task(name="read-batch", **IO_RETRIES, cache_policy=NO_CACHE)
-def read_batch_task(source: Source, entries: Sequence[SourceEntry], run_id: str, max_bytes: int) -> ReadBatch:
+def read_batch_task(source: Source | FetchedSource, entries: Sequence[SourceEntry], run_id: str, max_bytes: int) -> ReadBatch:
     """Read a batch of files. A file over the cap or failing to read becomes a reject row, not an error."""
     raws: list[RawFile] = []
     rejects: list[dict] = []
@@ -121,7 +151,7 @@ def read_batch_task(source: Source, entries: Sequence[SourceEntry], run_id: str,
             rejects.append(reject_row(run_id, entry.article_id, entry.source_uri, None, "too_large", detail, now, entry.size, entry.mtime))
             continue
         try:
-            raws.append(read_file(source, entry, max_bytes))
+            raws.append(source.read(entry, max_bytes))
         except FileTooLarge as error:
             detail = f"{error}, over the cap of {max_bytes} bytes (it grew after listing)"
             rejects.append(reject_row(run_id, entry.article_id, entry.source_uri, None, "too_large", detail, now, entry.size, entry.mtime))
@@ -193,6 +223,7 @@ def run_pipeline(
     max_bytes: int = DEFAULT_MAX_BYTES,
     full_refresh: bool = False,
     prune: bool = False,
+    raw_dir: str = DEFAULT_RAW_DIR,
     lock_timeout: float | None = None,
     on_finish: Callable[[RunSummary], None] | None = None,
 ) -> RunSummary:
@@ -201,7 +232,7 @@ def run_pipeline(
     started = _utcnow()
     run_id = new_run_id(started)
     parameters = {"source": source, "dest": dest, "batch_size": batch_size, "max_bytes": max_bytes,
-                  "full_refresh": full_refresh, "prune": prune}
+                  "full_refresh": full_refresh, "prune": prune, "raw_dir": raw_dir}
     summary = RunSummary(run_id=run_id, status="running")
     clock = StageClock(summary.stage_seconds)
     store.create_missing_tables(dest)
@@ -213,7 +244,7 @@ def run_pipeline(
             summary.recovered_from, _ = recover_and_start(dest, _run_row(summary, started, source, parameters, None))
             summary.schema_changes = store.evolve_schemas(dest)
         failpoint("after_running_row")
-        _run_locked(summary, clock, source, dest, batch_size, max_bytes, full_refresh, prune)
+        _run_locked(summary, clock, source, dest, batch_size, max_bytes, full_refresh, prune, raw_dir)
         summary.status = "completed"
     except BaseException as error:
         summary.status = "failed"
@@ -234,19 +265,27 @@ def run_pipeline(
 
 
 def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, batch_size: int, max_bytes: int,
-                full_refresh: bool, prune: bool) -> None:
+                full_refresh: bool, prune: bool, raw_dir: str) -> None:
     run_id = summary.run_id
     staging = store.Staging(run_id)
     try:
-        with clock("list"):
-            opened = open_source(source)
-            entries = list_source_task(opened)
+        fetched_rejects: list[dict] = []
+        if is_url_list(source):
+            with clock("fetch"):
+                fetched = fetch_task(source, raw_dir, run_id, max_bytes)
+            opened, entries, fetched_rejects = fetched.source, fetched.source.entries(), fetched.rejects
+        else:
+            with clock("list"):
+                opened = open_source(source)
+                entries = list_source_task(opened)
         with clock("load_state"):
             known_articles, known_rejects = load_state_task(dest)
             plan: Plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
+            if fetched_rejects:
+                plan.removed = [i for i in plan.removed if i not in fetched.present_ids]
         summary.n_unchanged = len(plan.unchanged)
         now = _utcnow()
-        pending_rejects = [
+        pending_rejects = fetched_rejects + [
             reject_row(run_id, e.article_id, e.source_uri, None, "duplicate_article_id",
                        f"another file of the source already maps to article id {e.article_id!r}", now, e.size, e.mtime)
             for e in plan.duplicates
@@ -275,7 +314,7 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
             written_ids.extend(result.written_ids)
             for article_id, reason in result.rejected:
                 summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
-                if article_id in known_articles and reason not in ("read_error", "duplicate_article_id"):
+                if article_id in known_articles and reason not in KEEP_ROWS_ON:
                     dropped_ids.add(article_id)
             done += 1
             failpoint("after_batch")
@@ -344,7 +383,7 @@ def publish_artifacts(dest: str, summary: RunSummary) -> None:
                           description=f"rejected inputs of run {summary.run_id}")
 
 
-@flow(name="newsfacts", log_prints=True, validate_parameters=True, task_runner=task_runner_from_env())
+@flow(name="newsfacts", validate_parameters=True, task_runner=task_runner_from_env())
 def newsfacts_flow(
     source: Annotated[str, Field(min_length=1, description="Folder, file, URL-list file or fsspec URL of raw articles.")] = "data/raw",
     dest: Annotated[str, Field(min_length=1, description="Folder or fsspec URL of the Delta tables.")] = "data/processed",
@@ -352,11 +391,12 @@ def newsfacts_flow(
     max_bytes: Annotated[int, Field(ge=1, le=1 << 31, description="Size cap per file, in bytes.")] = DEFAULT_MAX_BYTES,
     full_refresh: Annotated[bool, Field(description="Reprocess every file, changed or not.")] = False,
     prune: Annotated[bool, Field(description="Remove articles whose file left the source.")] = False,
+    raw_dir: Annotated[str, Field(min_length=1, description="Where downloads of a URL-list source are kept.")] = DEFAULT_RAW_DIR,
 ) -> dict:
     """Raw news article files under `source` to versioned Delta tables under `dest`."""
     summaries: list[RunSummary] = []
     try:
-        summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh, prune, on_finish=summaries.append)
+        summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh, prune, raw_dir, on_finish=summaries.append)
     finally:
         if summaries:
             try:

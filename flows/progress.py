@@ -46,11 +46,16 @@ class LineReporter:
     def start(self, total_batches: int, total_files: int) -> None:
         self.total = total_batches
         if total_batches:
-            print(f"newsfacts: {total_files} files to read in {total_batches} batches", file=self.stream, flush=True)
+            self._line(f"newsfacts: {total_files} files to read in {total_batches} batches")
 
     def advance(self, batch_no: int, files: int) -> None:
         self.files += files
-        print(f"newsfacts: batch {batch_no}/{self.total} done ({self.files} files)", file=self.stream, flush=True)
+        self._line(f"newsfacts: batch {batch_no}/{self.total} done ({self.files} files)")
+
+    def _line(self, text: str) -> None:
+        # write(), not print(): Prefect's log_prints would turn a print inside a flow run into a log record.
+        self.stream.write(text + "\n")
+        self.stream.flush()
 
     def finish(self) -> None:
         pass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import fsspec
 from fsspec.core import url_to_fs
 
+from flows.fetch import Fetched, is_fetched_raw_path, read_fetched
 from transforms.incremental import SourceEntry, article_id_for
 from transforms.model import RawFile
 
@@ -28,6 +29,23 @@ class Source:
 
     def uri(self, path: str) -> str:
         return self.fs.unstrip_protocol(path) if self.fs.protocol not in ("file", ("file", "local")) else path
+
+    def read(self, entry: SourceEntry, max_bytes: int) -> RawFile:
+        return read_file(self, entry, max_bytes)
+
+
+@dataclass(frozen=True)
+class FetchedSource:
+    """The downloads of a URL-list source, kept as immutable raw files (see flows/fetch.py)."""
+
+    items: dict[str, Fetched]  # by article id
+
+    def entries(self) -> list[SourceEntry]:
+        # No mtime for a download: the incremental pre-check is skipped and the content hash decides.
+        return [SourceEntry(f.article_id, f.url, f.size, None) for f in self.items.values()]
+
+    def read(self, entry: SourceEntry, max_bytes: int) -> RawFile:
+        return read_fetched(self.items[entry.article_id])
 
 
 def _mtime(info: dict) -> dt.datetime | None:
@@ -70,6 +88,8 @@ def list_source(source: Source) -> list[SourceEntry]:
             if not source.is_file:
                 continue
         relative = posixpath.relpath(path, base) if base else path
+        if not source.is_file and is_fetched_raw_path(relative):
+            continue  # downloads of a URL list, kept under the raw folder: read through their list, not here
         entries.append(SourceEntry(article_id_for(relative), source.uri(path), int(info.get("size") or 0), _mtime(info)))
     return entries
 

@@ -255,3 +255,66 @@ def test_a_new_pipeline_version_reprocesses_older_articles(first_run, source_dir
     assert len(articles) == n_articles and set(articles.pipeline_version) == {"99.0.0"}
     again = newsfacts_flow(source=str(source_dir), dest=str(work), max_bytes=MAX_BYTES)
     assert again["n_changed"] == 0
+
+
+def test_a_url_list_source_downloads_keeps_raw_files_and_rejects_failures(prefect_harness, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text file of URLs as --source, against an HTTP server on the loopback address."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from flows.pipeline import newsfacts_flow
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    pages = {"/sample": SAMPLE.read_bytes(), "/flaky": SAMPLE.read_bytes().replace("卓榮泰".encode(), "王小明".encode())}
+    hits: dict[str, int] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            hits[self.path] = hits.get(self.path, 0) + 1
+            if self.path == "/flaky" and hits[self.path] < 2:
+                self.send_response(500)
+                self.end_headers()
+                return
+            body = pages.get(self.path)
+            if body is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        url_list = tmp_path / "urls.txt"
+        url_list.write_text(f"# today's articles\n{base}/sample\n{base}/flaky\n{base}/missing\nnot a url\n", encoding="utf-8")
+        dest, raw = tmp_path / "processed", tmp_path / "raw"
+        summary = newsfacts_flow(source=str(url_list), dest=str(dest), raw_dir=str(raw))
+        assert (summary["n_new"], summary["n_rejected"]) == (2, 2)
+        articles = read(dest, "articles")
+        assert set(articles.source_uri) == {f"{base}/sample", f"{base}/flaky"}
+        assert all(a.startswith("fetched/127.0.0.1_") for a in articles.article_id)
+        rejects = read(dest, "rejects").set_index("reason")
+        assert "404" in rejects.loc["fetch_failed", "detail"] and rejects.loc["fetch_failed", "source_uri"] == f"{base}/missing"
+        assert "line 5" in rejects.loc["invalid_url", "detail"]
+        kept = sorted(p for p in raw.rglob("*.txt"))
+        assert len(kept) == 2 and SAMPLE.read_bytes() in {p.read_bytes() for p in kept}
+
+        again = newsfacts_flow(source=str(url_list), dest=str(dest), raw_dir=str(raw))
+        assert again["n_new"] == 0 and again["n_changed"] == 0 and again["n_unchanged"] == 2
+        pages["/sample"] = pages["/sample"].replace("美方將作為台灣可靠".encode(), "美方將作為台灣堅定可靠".encode())
+        changed = newsfacts_flow(source=str(url_list), dest=str(dest), raw_dir=str(raw))
+        assert changed["n_changed"] == 1 and len(read(dest, "articles")) == 2
+        assert len(list(raw.rglob("*.txt"))) == 3  # the earlier download is kept, unchanged
+        # the raw folder can itself be a source: the downloads are not listed as articles twice
+        listed = newsfacts_flow(source=str(raw), dest=str(tmp_path / "from_raw"))
+        assert listed["n_new"] == 0
+    finally:
+        server.shutdown()

@@ -37,7 +37,10 @@ def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Fie
     return pa.field(name, type_, nullable=nullable, metadata={b"doc": doc.encode("utf-8")})
 
 
-_ARTICLE_ID = "Stable id of the article: the source file's path relative to the source root, without `.txt`."
+_ARTICLE_ID = (
+    "Stable id of the article: the source file's path relative to the source root, without `.txt`; for a URL of a "
+    "URL-list source, `fetched/<host>/<url key>`."
+)
 _OFFSET_START = "Start character offset into `articles.body` (Python string index, code points)."
 _OFFSET_END = "End character offset into `articles.body`, exclusive: `body[start:end] == text`."
 
@@ -47,7 +50,7 @@ ARTICLES = TableSpec(
     pa.schema(
         [
             _f("article_id", pa.string(), _ARTICLE_ID, nullable=False),
-            _f("source_uri", pa.string(), "Where the file was read from (absolute path or URL).", nullable=False),
+            _f("source_uri", pa.string(), "Where the file was read from: its path or fsspec URL, or the http(s) URL it was downloaded from.", nullable=False),
             _f("content_sha256", pa.string(), "SHA-256 of the file's raw bytes, hex.", nullable=False),
             _f("source_bytes", pa.int64(), "Size of the raw file in bytes."),
             _f("source_mtime", pa.timestamp("us", tz="UTC"), "Modification time of the raw file when read."),
@@ -254,7 +257,7 @@ REJECTS = TableSpec(
 
 # Reason codes of `rejects.reason`: code -> meaning. Every code the pipeline emits is listed here.
 REJECT_REASONS: dict[str, str] = {
-    "too_large": "File is larger than the size cap (`--max-bytes`, default 5 MiB); it was not read.",
+    "too_large": "File or download is larger than the size cap (`--max-bytes`, default 5 MiB); it was not read or kept.",
     "empty": "File has no bytes, or only whitespace.",
     "binary": "File looks binary (NUL bytes or control characters), not text.",
     "undecodable": "No supported text encoding decodes the file.",
@@ -263,6 +266,9 @@ REJECT_REASONS: dict[str, str] = {
     "no_headline": "No headline line after the date and category.",
     "no_body": "No body paragraph after the headline, captions and byline.",
     "read_error": "The file could not be read (I/O error).",
+    "fetch_failed": "A URL of a URL-list source could not be downloaded after its retries (HTTP error, timeout, "
+    "connection failure, too many redirects); detail says which and after how many attempts.",
+    "invalid_url": "A line of a URL-list source is not a usable http(s) URL; detail gives the line number and text.",
     "duplicate_article_id": "Another file of the source maps to the same article id (e.g. a.txt and a.TXT); the first in path order is kept.",
     "internal_error": "The pipeline failed on this file; detail holds the exception. Please report it.",
 }
