@@ -67,6 +67,7 @@ def run(
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Reprocess every file, changed or not.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Remove articles whose file left the source.")] = False,
     raw_dir: Annotated[str, typer.Option(help="Where downloads of a URL-list source are kept (immutable raw files).")] = "data/raw",
+    storage_block: Annotated[str | None, typer.Option(help="Prefect Secret block holding S3 settings (AWS_* variables as JSON).")] = None,
     fail_on_reject: Annotated[bool, typer.Option("--fail-on-reject", help="Exit 1 when any input was rejected.")] = False,
     json_summary: Annotated[Path | None, typer.Option(help="Also write the run summary (counts, versions, stage seconds) as JSON here.")] = None,
     task_runner: Annotated[str, typer.Option(help="Where transform batches run: process (one worker per core), thread, or dask.")] = "process",
@@ -79,10 +80,11 @@ def run(
     _quiet_prefect_console(verbose)
     from flows.sources import SourceError, open_source
 
-    try:
-        open_source(source)  # fail fast, before Prefect starts, on a missing source
-    except SourceError as error:
-        _fail(str(error))
+    if not storage_block:  # with a block, the credentials arrive inside the flow run
+        try:
+            open_source(source)  # fail fast, before Prefect starts, on a missing source
+        except SourceError as error:
+            _fail(str(error))
     if "://" not in dest and Path(dest).exists() and not Path(dest).is_dir():
         _fail(f"dest is not a folder: {dest}")
     from flows.runners import RUNNER_KINDS
@@ -98,7 +100,8 @@ def run(
     configured = newsfacts_flow.with_options(task_runner=make_task_runner(task_runner, workers, dask_address))
     with progress.reporting(progress.for_terminal()):
         state = configured(source=source, dest=dest, batch_size=batch_size, max_bytes=max_bytes,
-                           full_refresh=full_refresh, prune=prune, raw_dir=raw_dir, return_state=True)
+                           full_refresh=full_refresh, prune=prune, raw_dir=raw_dir, storage_block=storage_block,
+                           return_state=True)
     if not state.is_completed():
         reason = state.message or "the run failed"
         try:

@@ -32,7 +32,7 @@ from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 from pydantic import Field
 
-from flows import progress, store
+from flows import progress, storage, store
 from flows.lock import DestLock
 from flows.runners import runner_width, task_runner_from_env
 from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
@@ -392,8 +392,11 @@ def newsfacts_flow(
     full_refresh: Annotated[bool, Field(description="Reprocess every file, changed or not.")] = False,
     prune: Annotated[bool, Field(description="Remove articles whose file left the source.")] = False,
     raw_dir: Annotated[str, Field(min_length=1, description="Where downloads of a URL-list source are kept.")] = DEFAULT_RAW_DIR,
+    storage_block: Annotated[str | None, Field(description="Prefect Secret block with S3 settings (AWS_* variables as JSON).")] = None,
 ) -> dict:
     """Raw news article files under `source` to versioned Delta tables under `dest`."""
+    if storage_block:
+        storage.apply_storage_block(storage_block)
     summaries: list[RunSummary] = []
     try:
         summary = run_pipeline(source, dest, batch_size, max_bytes, full_refresh, prune, raw_dir, on_finish=summaries.append)

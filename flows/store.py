@@ -21,6 +21,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
+from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
 from transforms import schema
 from transforms.incremental import KnownFile
 

@@ -33,14 +33,14 @@ def build_source(root: Path) -> Path:
     return root
 
 
-def table_contents(dest: Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def table_contents(dest: Path | str, tables: list[str] | None = None, ignore: set[str] = frozenset()) -> dict[str, pd.DataFrame]:
     """Every data table at its latest version, volatile columns dropped, rows sorted: comparable across runs."""
     from flows import store
 
     out = {}
     for name in tables or DATA_TABLES:
         frame = store.read_table(str(dest), name).to_pandas()
-        frame = frame[[c for c in frame.columns if c not in VOLATILE]]
+        frame = frame[[c for c in frame.columns if c not in VOLATILE | ignore]]
         for column in frame.columns:  # lists (reporters, image_credits) are not sortable/hashable: compare as text
             if frame[column].dtype == object and frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
                 frame[column] = frame[column].map(lambda v: repr(list(v)) if v is not None else None)
