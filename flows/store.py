@@ -32,6 +32,20 @@ _COMMIT = CommitProperties(max_commit_retries=100)
 _COMPACTION = WriterProperties(compression="SNAPPY")
 
 
+def storage_schema(spec: schema.TableSpec) -> pa.Schema:
+    """The schema written to Delta and Parquet: without the column descriptions.
+
+    Why: delta-rs refuses a write whose field metadata differs from the files already in the table ("Cannot merge
+    metadata with different values for key doc"), so rewording a description in transforms/schema.py would break
+    every existing table. Descriptions live in the schema module and docs/tables.md instead.
+    """
+    return pa.schema([field.remove_metadata() for field in spec.schema])
+
+
+def _plain(table: pa.Table, spec: schema.TableSpec) -> pa.Table:
+    return table.cast(storage_schema(spec))
+
+
 def table_uri(dest: str, name: str) -> str:
     return f"{dest.rstrip('/')}/{name}"
 
@@ -48,7 +62,7 @@ def create_missing_tables(dest: str) -> None:
         uri = table_uri(dest, spec.name)
         if not DeltaTable.is_deltatable(uri):
             try:
-                DeltaTable.create(uri, spec.schema, mode="ignore", name=spec.name, description=spec.doc)
+                DeltaTable.create(uri, storage_schema(spec), mode="ignore", name=spec.name, description=spec.doc)
             except Exception:
                 # Another process created it between our check and our create.
                 if not DeltaTable.is_deltatable(uri):
@@ -75,7 +89,7 @@ def _add_missing_columns(table: DeltaTable, spec: schema.TableSpec) -> list[str]
         from deltalake.schema import Field
 
         # New columns are nullable: rows written by older versions read them as null.
-        table.alter.add_columns([Field.from_arrow(field.with_nullable(True)) for field in missing])
+        table.alter.add_columns([Field.from_arrow(field.remove_metadata().with_nullable(True)) for field in missing])
     return [field.name for field in missing]
 
 
@@ -178,7 +192,7 @@ class Staging:
                 continue
             folder = self.root / name
             folder.mkdir(exist_ok=True)
-            pq.write_table(table, folder / f"part-{self._parts:06d}.parquet")
+            pq.write_table(_plain(table, schema.TABLES[name]), folder / f"part-{self._parts:06d}.parquet")
 
     def files(self, name: str) -> list[str]:
         folder = self.root / name
@@ -200,9 +214,10 @@ def commit_replacing_articles(dest: str, name: str, files: list[str], article_id
     spec = schema.TABLES[name]
     uri = table_uri(dest, name)
     target = DeltaTable(uri)
-    dataset = ds.dataset(files, schema=spec.schema, format="parquet") if files else None
+    plain = storage_schema(spec)
+    dataset = ds.dataset(files, schema=plain, format="parquet") if files else None
     rows = dataset.count_rows() if dataset is not None else 0
-    data = dataset.scanner().to_reader() if dataset is not None else spec.schema.empty_table()
+    data = dataset.scanner().to_reader() if dataset is not None else plain.empty_table()
     predicate = f"{spec.article_key} IN ({', '.join(_quote(i) for i in ids)})"
     if _is_empty(target):
         if rows:
@@ -219,12 +234,12 @@ def _is_empty(table: DeltaTable) -> bool:
 def append_rows(dest: str, name: str, files_or_table: list[str] | pa.Table) -> int:
     spec = schema.TABLES[name]
     if isinstance(files_or_table, pa.Table):
-        data = files_or_table.cast(spec.schema)
+        data = _plain(files_or_table, spec)
         rows = data.num_rows
     else:
         if not files_or_table:
             return 0
-        dataset = ds.dataset(files_or_table, schema=spec.schema, format="parquet")
+        dataset = ds.dataset(files_or_table, schema=storage_schema(spec), format="parquet")
         rows = dataset.count_rows()
         data = dataset.scanner().to_reader()
     if rows:
@@ -234,7 +249,7 @@ def append_rows(dest: str, name: str, files_or_table: list[str] | pa.Table) -> i
 
 def upsert_runs(dest: str, rows: list[dict]) -> None:
     """Insert or replace `runs` rows by run_id, in one commit."""
-    table = schema.to_table(schema.RUNS, rows)
+    table = _plain(schema.to_table(schema.RUNS, rows), schema.RUNS)
     predicate = f"run_id IN ({', '.join(_quote(r['run_id']) for r in rows)})"
     write_deltalake(table_uri(dest, "runs"), table, mode="overwrite", predicate=predicate, commit_properties=_COMMIT)
 
@@ -290,7 +305,7 @@ def export_snapshot(dest: str, name: str, version: int | None, out: str) -> int:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     if rows == 0:
-        pq.write_table(schema.empty_table(schema.TABLES[name]), target / "part-0.parquet")
+        pq.write_table(storage_schema(schema.TABLES[name]).empty_table(), target / "part-0.parquet")
     else:
         pads.write_dataset(data, target, format="parquet", basename_template="part-{i}.parquet",
                            max_rows_per_file=5_000_000, existing_data_behavior="overwrite_or_ignore")

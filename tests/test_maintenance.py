@@ -164,3 +164,16 @@ def test_a_new_column_is_added_to_existing_tables_and_old_versions_stay_readable
     tokens = store.read_table(dest, "tokens").to_pandas()
     assert tokens.fact.notna().any() and tokens[tokens.article_id == "old"].fact.isna().all()
     assert store.evolve_schemas(dest) == []  # idempotent
+
+
+def test_rewording_a_column_description_does_not_break_existing_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = str(tmp_path)
+    store.create_missing_tables(dest)
+    commit_run(dest, [raw_article(1)])
+    reworded = pa.schema([f.with_metadata({b"doc": b"a new description"}) for f in schema.TOKENS.schema])
+    import dataclasses
+
+    monkeypatch.setitem(schema.TABLES, "tokens", dataclasses.replace(schema.TOKENS, schema=reworded))
+    changed = raw_article(2)
+    commit_run(dest, [RawFile("a0001", "/src/a0001.txt", changed.content, changed.content_sha256, changed.size)])
+    assert set(store.read_table(dest, "tokens").column("article_id").to_pylist()) == {"a0001"}

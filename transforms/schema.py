@@ -1,8 +1,9 @@
 """Every output table's schema, its documentation, and the pipeline version: defined once, here.
 
 `docs/tables.md` is generated from these definitions (`python -m transforms.schema > docs/tables.md`) and a
-test keeps the two in step. Column descriptions are stored in the Arrow field metadata under b"doc", so they
-also travel inside every Parquet/Delta file.
+test keeps the two in step. Column descriptions are kept in the Arrow field metadata under b"doc" here, but the
+storage layer strips them before writing (flows/store.py, storage_schema): a reworded description must never
+make existing tables unwritable.
 
 Version rules:
 - `PIPELINE_VERSION` changes whenever a change to parsing, segmentation or extraction would give different
