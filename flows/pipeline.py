@@ -299,14 +299,13 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         batches = list(_chunks(plan.to_read, max(1, batch_size)))
         reporter = progress.current()
         if reporter:
-            reporter.start(len(batches), len(plan.to_read))
+            reporter.start(len(plan.to_read))
         context = FlowRunContext.get()
         width = runner_width(context.task_runner) if context else 2
         in_flight: deque[tuple[int, object]] = deque()
-        done = 0
+        submitted = 0
 
-        def collect(batch_size_read: int, output: TransformOutput) -> None:
-            nonlocal done
+        def collect(output: TransformOutput, n_files: int) -> None:
             result = output.result
             summary.stage_seconds["transform_in_tasks"] = round(summary.stage_seconds.get("transform_in_tasks", 0.0) + output.seconds, 4)
             with clock("stage"):
@@ -316,40 +315,56 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
                 if article_id in known_articles and reason not in KEEP_ROWS_ON:
                     dropped_ids.add(article_id)
-            done += 1
             failpoint("after_batch")
             if reporter:
-                reporter.advance(done, batch_size_read)
-            elif len(batches) > 1:
-                get_run_logger().info("batch %d/%d done", done, len(batches))
+                reporter.advance(n_files)
+            else:
+                get_run_logger().info("transform batch done: %d files", n_files)
 
         def wait_oldest() -> None:
             n_files, future = in_flight.popleft()
             with clock("wait_for_transform"):
-                result = future.result()
-            collect(n_files, result)
+                output = future.result()
+            collect(output, n_files)
 
-        for batch in batches:
+        def transform(raws: list[RawFile], rejects: list[dict], last: bool) -> None:
+            """Transform one batch: in this process when it is the run's only batch (starting workers would
+            cost more than the work), else on the task runner, keeping at most `width` batches in flight."""
+            nonlocal submitted
+            if not raws and not rejects:
+                return
+            if (last and submitted == 0) or context is None:
+                with clock("transform"):
+                    collect(transform_batch_task(raws, run_id, rejects), len(raws))
+                return
+            submitted += 1
+            in_flight.append((len(raws), transform_batch_task.submit(raws, run_id, rejects)))
+            while len(in_flight) >= width:
+                wait_oldest()
+
+        # Read in batches; only new and changed files go on to be transformed, re-batched to full batches.
+        buffer: list[RawFile] = []
+        for batch_no, batch in enumerate(batches):
             with clock("read"):
                 read = read_batch_task(opened, batch, run_id, max_bytes)
-            to_process: list[RawFile] = []
+            pending_rejects += read.rejects
+            skipped = 0
             for raw in read.raws:
                 status = classify(raw.article_id, raw.content_sha256, known_articles, known_rejects,
                                   schema.PIPELINE_VERSION, full_refresh)
                 if status in ("unchanged", "rejected_before"):
                     summary.n_unchanged += 1
+                    skipped += 1
                 else:
                     statuses[raw.article_id] = status
-                    to_process.append(raw)
-            rejects_here, pending_rejects = read.rejects + pending_rejects, []
-            if len(batches) == 1 or context is None:
-                # One batch: transform it here rather than pay for starting worker processes.
-                with clock("transform"):
-                    collect(len(batch), transform_batch_task(to_process, run_id, rejects_here))
-                continue
-            in_flight.append((len(batch), transform_batch_task.submit(to_process, run_id, rejects_here)))
-            while len(in_flight) >= width:
-                wait_oldest()
+                    buffer.append(raw)
+            if reporter and skipped + len(read.rejects):
+                reporter.advance(skipped + len(read.rejects))
+            last_read = batch_no == len(batches) - 1
+            while len(buffer) >= batch_size or (last_read and (buffer or pending_rejects)):
+                chunk, buffer = buffer[:batch_size], buffer[batch_size:]
+                transform(chunk, pending_rejects, last=last_read and not buffer)
+                pending_rejects = []
         while in_flight:
             wait_oldest()
         if reporter:

@@ -1,4 +1,4 @@
-"""Progress of a run's batches: a bar in a terminal, plain log lines otherwise.
+"""Progress of a run: a bar in a terminal, plain log lines otherwise.
 
 The CLI runs the flow in its own process and installs a reporter here; a deployment run has none, and the flow
 logs each batch through Prefect's logger instead.
@@ -13,8 +13,10 @@ from typing import Protocol
 
 
 class ProgressReporter(Protocol):
-    def start(self, total_batches: int, total_files: int) -> None: ...
-    def advance(self, batch_no: int, files: int) -> None: ...
+    """Files to read, then files done (unchanged ones when read, new and changed ones when transformed)."""
+
+    def start(self, total_files: int) -> None: ...
+    def advance(self, files: int) -> None: ...
     def finish(self) -> None: ...
 
 
@@ -36,21 +38,21 @@ def reporting(reporter: ProgressReporter | None) -> Iterator[None]:
 
 
 class LineReporter:
-    """One plain line per batch on stderr (for logs, CI, pipes)."""
+    """One plain line per step on stderr (for logs, CI, pipes)."""
 
     def __init__(self, stream=sys.stderr) -> None:
         self.stream = stream
         self.total = 0
         self.files = 0
 
-    def start(self, total_batches: int, total_files: int) -> None:
-        self.total = total_batches
-        if total_batches:
-            self._line(f"newsfacts: {total_files} files to read in {total_batches} batches")
+    def start(self, total_files: int) -> None:
+        self.total = total_files
+        if total_files:
+            self._line(f"newsfacts: {total_files} files to read")
 
-    def advance(self, batch_no: int, files: int) -> None:
+    def advance(self, files: int) -> None:
         self.files += files
-        self._line(f"newsfacts: batch {batch_no}/{self.total} done ({self.files} files)")
+        self._line(f"newsfacts: {self.files}/{self.total} files done")
 
     def _line(self, text: str) -> None:
         # write(), not print(): Prefect's log_prints would turn a print inside a flow run into a log record.
@@ -68,19 +70,18 @@ class BarReporter:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[files]} files"),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.progress = Progress(TextColumn("files"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
         self.task = None
 
-    def start(self, total_batches: int, total_files: int) -> None:
-        if total_batches:
+    def start(self, total_files: int) -> None:
+        if total_files:
             self.progress.start()
-            self.task = self.progress.add_task("run", total=total_batches, files=0)
+            self.task = self.progress.add_task("run", total=total_files)
 
-    def advance(self, batch_no: int, files: int) -> None:
+    def advance(self, files: int) -> None:
         if self.task is not None:
-            done = self.progress.tasks[0].fields["files"] + files
-            self.progress.update(self.task, completed=batch_no, files=done)
+            self.progress.advance(self.task, files)
 
     def finish(self) -> None:
         if self.task is not None:

@@ -54,7 +54,7 @@ def test_run_prints_a_clean_summary_and_rejects_only_fail_on_request(tmp_path: P
     assert "articles: 1 new, 0 changed, 0 unchanged, 1 rejected" in first.stdout
     assert "rejects by reason: binary 1" in first.stdout
     # not a terminal: plain progress lines instead of a bar
-    assert "newsfacts: 2 files to read in 1 batches" in first.stderr and "newsfacts: batch 1/1 done (2 files)" in first.stderr
+    assert "newsfacts: 2 files to read" in first.stderr and "newsfacts: 2/2 files done" in first.stderr
     for table in ("articles", "paragraphs", "sentences", "tokens", "rejects"):
         assert any(line.split()[:1] == [table] for line in first.stdout.splitlines()), first.stdout
 
