@@ -211,9 +211,65 @@ def test_fixture_entities(name: str) -> None:
 
 def test_alias_on_every_mention_and_english_reuse() -> None:
     ms = mentions_of("美國在台協會（American Institute in Taiwan，AIT）今天發布聲明。AIT指出，美國在台協會將持續合作。")
-    assert [m.text for m in ms if m.type == "ORG"] == ["美國在台協會", "AIT", "美國在台協會"]
+    # The English names in the bracket are mentions of the entity too (where it is written), then AIT alone.
+    assert [m.text for m in ms if m.type == "ORG"] == [
+        "美國在台協會", "American Institute in Taiwan", "AIT", "AIT", "美國在台協會"
+    ]
     assert {m.alias for m in ms if m.type == "ORG"} == {"American Institute in Taiwan; AIT"}
     assert {m.name for m in ms if m.type == "ORG"} == {"美國在台協會"}
+
+
+def test_bracket_alias_is_a_mention_of_the_same_entity() -> None:
+    text = "英國首相戴維斯（Alan Davies）表示，將放寬防疫措施。星辰能源公司（Stellar Energy, SEC）也宣布擴產。"
+    art = article_from_lines([text])
+    ms = extract_entities(art.body, art.sentences)
+    alias = find(ms, "Alan Davies")
+    assert alias and alias[0].type == "PERSON" and alias[0].name == "戴維斯" and alias[0].title is None
+    assert art.body[alias[0].start : alias[0].end] == "Alan Davies"
+    assert [(m.text, m.name) for m in ms if m.type == "ORG"] == [
+        ("星辰能源公司", "星辰能源公司"), ("Stellar Energy", "星辰能源公司"), ("SEC", "星辰能源公司")
+    ]
+    # The speaker is the person, not the English name in the bracket.
+    st = extract_statements(art.body, art.sentences, ms)
+    assert [(s.speaker, s.verb) for s in st][:1] == [("戴維斯", "表示")]
+    # Not an alias: a bracket after something that is not an entity.
+    assert not find(mentions_of("簽署合作備忘錄（MOU）。"), "MOU")
+
+
+def test_places_with_a_known_place_before_the_suffix() -> None:
+    ms = mentions_of("巴西聖保羅州與新墨西哥州都在斐濟群島之外，他移居巴塔哥尼亞高原。")
+    places = [(m.text, m.type) for m in ms if m.type in ("GPE", "LOC")]
+    assert ("巴西聖保羅州", "GPE") in places and ("新墨西哥州", "GPE") in places
+    assert ("斐濟群島", "LOC") in places and ("巴塔哥尼亞高原", "LOC") in places
+
+
+def test_place_suffix_words_that_are_not_names() -> None:
+    # 廣東話 is a language, 遼寧號 a ship, 美國軍艦 is not an army called 美國軍 (美國 stays a place).
+    ms = mentions_of("廈門市民都說廣東話，遼寧號航艦通過，美國軍艦也在附近。")
+    assert [(m.text, m.type) for m in ms] == [("廈門", "GPE"), ("美國", "GPE")]
+
+
+def test_unlisted_place_after_a_known_place() -> None:
+    ms = mentions_of("他們在德國維斯巴赫設立了工廠，在馬洛斯商場開幕後關閉。")
+    assert [(m.text, m.type) for m in ms] == [("德國維斯巴赫", "GPE")]
+
+
+def test_facilities_hotels_and_temples() -> None:
+    ms = mentions_of("墾丁福華飯店與鹿港天后宮都取消活動，防疫旅館則照常營運。")
+    assert [(m.text, m.type) for m in ms if m.type == "LOC"] == [("墾丁福華飯店", "LOC"), ("鹿港天后宮", "LOC")]
+
+
+def test_org_suffix_rules() -> None:
+    ms = mentions_of("國家統計局公布數據，勞動黨成立，洛杉磯湖人隊今天獲勝，其中國民黨籍議員也到場。")
+    assert [m.text for m in ms if m.type == "ORG"] == ["國家統計局", "勞動黨", "洛杉磯湖人隊", "國民黨"]
+    # 僵局, 局勢, 布局, 局處, 團隊 are words; a party office is named with 黨部 (not 中央黨 + 部).
+    ms = mentions_of("談判陷入僵局，整體局勢影響產業布局，各局處首長與中央黨部開會，研究團隊也出席。")
+    assert [m.text for m in ms if m.type == "ORG"] == ["中央黨部"]
+
+
+def test_suffix_rule_does_not_cut_a_person() -> None:
+    ms = mentions_of("漫畫家江守仁的新作上市。")
+    assert [(m.text, m.type) for m in ms] == [("江守仁", "PERSON")]
 
 
 def test_alias_half_width_brackets_and_unknown_org() -> None:
@@ -303,3 +359,18 @@ def test_throughput() -> None:
         extract_entities(art.body, art.sentences)
     rate = n * len(art.body.encode("utf-8")) / 1e6 / (time.perf_counter() - t0)
     assert rate > 0.3, f"{rate:.2f} MB/s"
+
+
+def test_org_name_part_starts_after_adverbs_and_verbs_before_a_known_name() -> None:
+    ms = mentions_of("如果國家藥品監督局批准，支持者也將拜訪台中市黨部。")
+    assert [m.text for m in ms if m.type == "ORG"] == ["國家藥品監督局", "台中市黨部"]
+
+
+def test_facilities_need_a_name_not_a_phrase() -> None:
+    ms = mentions_of("昨天也租用防疫旅館，並借用移動式基地台；戰機移駐台中清泉崗基地，海軍基隆軍艦出港。")
+    assert [(m.text, m.type) for m in ms if m.type in ("LOC", "GPE")] == [("台中清泉崗基地", "LOC")]
+
+
+def test_administration_named_after_a_person_keeps_the_person() -> None:
+    ms = mentions_of("法國馬克宏政府宣布新措施。")
+    assert [(m.text, m.type) for m in ms] == [("法國", "GPE"), ("馬克宏", "PERSON")]

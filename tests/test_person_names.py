@@ -73,15 +73,57 @@ def test_property_valid_spans(text: str) -> None:
         last = b
 
 
+# --------------------------------------------------------------------------------------------------
+# Names the word segmenter's dictionary does not know (invented names; the rules are general).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("會後，韋振邦決定捐出全部家產。", ["韋振邦"]),  # surname + single-character pieces, a verb after
+        ("富商韋振邦捲入風波。", ["韋振邦"]),  # a role noun before (富商), no title
+        ("漫畫家江守仁的新作上市。", ["江守仁"]),  # an occupation word ending in 家 before
+        ("警方逮捕了嫌犯鄔承恩，鄔承恩坦承犯案。", ["鄔承恩", "鄔承恩"]),  # found once, taken everywhere
+        ("，梅爾頓也一直鼓勵學生。", ["梅爾頓"]),  # a transliteration split by the dictionary (梅爾/頓)
+        ("日本選手岡部直樹表示很滿意。", ["岡部直樹"]),  # Japanese family name + given-name word
+        ("，巴菲特認為市場過熱。", ["巴菲特"]),  # one dictionary word as the subject of a verb of persons
+        ("作者艾蜜莉·華森基於自身經驗寫作", ["艾蜜莉·華森"]),  # a dotted name ends where a word ends
+        ("分析師雪莉‧王表示", ["雪莉‧王"]),  # … and starts where a word starts
+        ("首席科學家艾倫‧莫里特教授表示", ["艾倫‧莫里特"]),  # a one-character piece tagged as an adverb stays
+    ],
+)
+def test_unknown_word_names(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再創高收入紀錄",  # a surname character and a dictionary word is an ordinary word
+        "他曾擔任部長",  # 曾 is an adverb here
+        "林業發展很好",  # one dictionary word without a verb of persons after it
+        "歡迎大家多加思考。",  # two one-character words, not a transliteration
+        "立委主張修勞基法。",  # a law, not a name
+        "醫師開立索非布韋。",  # a medicine (-vir)
+        "船隊駛入愛琴海。",  # a sea
+        "，奇美表示將擴產。",  # reporting verbs are not evidence for one dictionary word (companies report too)
+        "美日韓三國",  # one-character country abbreviations
+    ],
+)
+def test_unknown_word_negatives(text: str) -> None:
+    assert names(text) == []
+
+
 def test_throughput() -> None:
-    """Runs inside the segmenter: must stay fast (target >= 5 MB/s; a loose floor here against regressions)."""
+    """Uses the dictionary words of the text (rjieba, ~20 MB/s); measured ~3 MB/s CPU on the realnews bodies.
+    A loose floor here against regressions (shared, loaded machines)."""
     para = (
         "行政院長卓榮泰今（27日）接見訪團，他表示，台美雙方已取得實質成果。立委王美惠指出，預算仍有爭議，"
         "國民黨團總召傅崐萁則說，將全力審查。美國總統川普與日本首相石破茂通話，雙方討論印太安全。"
     )
     text = "\n".join(para for _ in range(400))
     find_person_names(text)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     find_person_names(text)
-    rate = len(text.encode("utf-8")) / 1e6 / (time.perf_counter() - t0)
-    assert rate > 1.0, f"{rate:.2f} MB/s"
+    rate = len(text.encode("utf-8")) / 1e6 / max(time.process_time() - t0, 1e-9)
+    assert rate > 0.5, f"{rate:.2f} MB/s"

@@ -121,3 +121,13 @@ def test_property_offsets(parts: list[str]) -> None:
         assert art.body[s.start : s.end] == s.text
         assert art.body[s.content_start : s.content_end] == s.content and s.content
         assert s.start <= s.content_start <= s.content_end <= s.end
+
+
+def test_english_name_in_brackets_is_not_the_speaker() -> None:
+    # The bracketed English names are entity mentions too; the speaker is still the entity before them, and
+    # "the entity issued a report" still works across the bracket.
+    sts = statements_of(
+        "世界衛生組織（WHO）日前發布報告指出，流感病例增加。\n"
+        "挪威總理漢森（Erik Hansen）今天表示，將檢討防疫措施。"
+    )
+    assert [(s.speaker, s.verb) for s in sts] == [("世界衛生組織", "指出"), ("漢森", "表示")]

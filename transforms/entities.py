@@ -9,7 +9,8 @@ Sources of mentions, each found with precompiled regular expressions over the wh
   right before a reporting verb at the start of a clause (卓表示);
 - organisations by suffix (…協會, …公司, …大學, …委員會, …局 …) with a name part in front that is not only
   generic words (資料中心, 子公司, 政府 alone are not organisations);
-- places by suffix (…市, …縣, …區, …鄉, …路, …山 …) and facilities (…機場, …車站, …博物館), typed LOC;
+- places by suffix (…市, …縣, …區, …鄉, …路, …山 …) and facilities (…機場, …車站, …博物館, …飯店, …宮), typed
+  LOC; suffix candidates never cross a gazetteer name or a person found above;
 - English names of organisations from the gazetteer (Google, AWS) and English aliases given in the article
   when they are used again on their own (USTBC表示).
 
@@ -17,7 +18,8 @@ Overlaps keep the longest mention (美國台灣商業協會 over 美國 and 台�
 Directly adjacent places are one mention (臺北市信義區, 中國甘肅省).
 
 Aliases: `中文名（English，ABBR）` or `(ABBR)` right after a mention records the English names for that entity;
-they are set on every mention of the entity. The bracket itself is never part of an entity span.
+they are set on every mention of the entity. The bracket is never part of the span before it; each English
+name written in a body bracket is a mention of its own (same type and canonical name).
 Short forms resolve to a full name: people by surname (nearest full name with that surname, preferring one
 seen with the same title); organisations when the short form keeps the first character and the last two
 characters of the long one and is a subsequence of it (美台商業協會 → 美國台灣商業協會).
@@ -37,7 +39,7 @@ from functools import cache
 
 from transforms.gazetteer import Gazetteer, char_class, load, trie_pattern
 from transforms.model import Sentence
-from transforms.person_names import BARE, EVIDENCE, GAZETTEER, PLACE_LIKE_ENDINGS, REPEATED, name_spans
+from transforms.person_names import BARE, EVIDENCE, GAZETTEER, PLACE_LIKE_ENDINGS, REPEATED, name_spans, words_of
 
 PERSON, ORG, GPE, LOC = "PERSON", "ORG", "GPE", "LOC"
 
@@ -61,7 +63,7 @@ class EntityMention:
 _BREAK_CHARS = set(
     "的了是在和與及或也都就而但並且則又還再更已曾將要能讓被把對向從到於以為因所這那該此每各某些個位由跟給等"
     "稱說表示指見赴往至據即其乃們嗎呢吧啊著過去來請使令兩幾很最太不沒無非當於自今昨共約近逾達年"
-    "他她它我你您牠起沿完回入返抵遷原任"
+    "他她它我你您牠起沿完回入返抵遷原任較獲"
 )
 # Words that contain a break character but do occur in names (能源, 自由, 共和, 有限).
 _UNBREAK = (
@@ -75,7 +77,7 @@ _BREAK_WORDS = (
     "儘管 雖然 但是 因為 所以 如果 若是 只要 不過 然而 而且 甚至 並將 同時 此外 另外 除了 關於 有關 對於 由於 為了 隨著 "
     "美方 台方 陸方 日方 我方 對方 一行 訪團 聯手 攜手 結盟 告訴 控告 起訴 調查 進駐 入駐 轉投資 啟用 設置 設在 位於 "
     "前進 進入 離開 合作 取得 獲得 得到 贏得 擊敗 對上 迎戰 力克 交手 隸屬 所屬 屬於 就讀 畢業 任職 服務 任教 受雇 "
-    "開設 設有 創設 下轄 下屬 所轄 轄下 入選 加盟 效力 "
+    "開設 設有 創設 下轄 下屬 所轄 轄下 入選 加盟 效力 爆出 爆發 傳出 出現 發生 維持 使得 進出 擠爆 推進 約談 搜索 "
     "返回 回到 前往 抵達 到達 進入 離開 經過 位於 來到 重返 遷往 搬到 移居 定居 出生 生於 死於 逝世 住在 居住 "
     "飛往 駛往 遷居 撤退 進攻 攻佔 佔領 收復 入侵 興建 建造 建立 修建 抵制 辭退 畢業於 任教於 留學 攻讀 創建 組建 "
     "連接 連結 經由 沿著 橫跨 跨越 穿越 流經 流入 注入 發源 源自 通往 直達 往返 往來 解決 吸引 "
@@ -101,6 +103,7 @@ _GENERIC = set(
     軍事 情報 警察 消防 司法 檢察 法律 財務 會計 稅務 人事 行政 秘書 公關 業務 採購 品管 生產 製造 工廠 總部 分部 辦事
     聯絡 代表 駐外 駐美 駐日 駐台 使館 領事 學校 學院 大學 高中 國中 國小 幼兒 補習 職訓 委員 基金 協會 學會 公會 工會 商會
     兩岸 雙邊 多邊 全球 世界 亞洲 歐洲 美洲 非洲 亞太 印太 東方 西方 南方 北方 北部 南部 東部 西部 中部
+    防疫 檢疫 集中 溫泉 度假 渡假 休閒 精品 平價 五星 五星級 豪華 民宿 汽車 老 舊
     辦公室 辦公 廣播 業餘 主題 結 摩天 紀念 地上 地下 現代 綜合性 南部 北部 東部 西部 中部 上游 下游 龍頭 大廠 廠商 業者 同業 公司 集團 銀行 醫院 政府 國家 全國 該國 各國 他國 本國 外國 友邦 盟邦 聯合""".split()
 )
 
@@ -108,11 +111,12 @@ _GENERIC = set(
 _ORG_SUFFIXES: list[tuple[str, bool, bool]] = [
     ("政府 市政府 縣政府 市府 縣府 公所 區公所 鄉公所 鎮公所 議會 市議會 縣議會 國會 法院 地方法院 高等法院 地檢署 檢察署 "
      "警察局 分局 派出所 辦事處 代表處 海關 管理局 管理處 委員會 管制署 衛生局 教育局 環保局 社會局 勞工局 經發局 交通局 "
-     "消防局 稅務局 國稅局 觀光局 文化局 工務局 民政局 財政局 主計處 警察署 保安局 司令部", True, True),
+     "消防局 稅務局 國稅局 觀光局 文化局 工務局 民政局 財政局 主計處 警察署 保安局 司令部 局 設計局 理事會 董事會 "
+     "評議會 軍方", True, True),
     ("大學 分校 科技大學 醫學大學 師範大學 醫院 紀念醫院 總醫院 分院 研究院 研究所 研究中心", True, True),
     ("學院 醫學院 高中 高級中學 高工 高商 高職 國中 國小 國民小學 國民中學 小學 中學 學校 實驗室 書院", False, False),
     ("協會 學會 公會 工會 商會 總會 聯合會 促進會 協進會 策進會 同業公會 基金會 聯盟 組織 俱樂部 合作社 聯誼會 同鄉會 "
-     "校友會 後援會 教會 劇團 樂團 合唱團 舞團 黨 通訊社 電視台 電台 日報 晚報 時報 週刊 周刊 新聞網 出版社 事務所", True, True),
+     "校友會 後援會 教會 劇團 樂團 合唱團 舞團 黨 黨部 通訊社 電視台 電台 日報 晚報 時報 週刊 周刊 新聞網 出版社 事務所", True, True),
     ("股份有限公司 有限公司 公司 集團 中心", False, False),
     ("軍 部隊 艦隊 國防軍 國家隊 代表隊 隊 廳", True, True),
     ("銀行 商業銀行", True, False),
@@ -121,16 +125,25 @@ _ORG_SUFFIXES: list[tuple[str, bool, bool]] = [
 _FACILITY_SUFFIXES = (
     "博物館 博物院 美術館 紀念館 紀念堂 圖書館 體育館 體育場 運動場 球場 棒球場 足球場 巨蛋 機場 國際機場 車站 火車站 "
     "捷運站 高鐵站 轉運站 大樓 大廈 廣場 公園 國家公園 夜市 老街 大橋 隧道 水庫 電廠 核電廠 發電廠 核能電廠 港 漁港 碼頭 "
-    "寺 廟 大教堂 教堂 清真寺 城堡 陵 陵寢 古蹟 園區 科學園區 工業區 加工區"
+    "寺 廟 大教堂 教堂 清真寺 城堡 陵 陵寢 古蹟 園區 科學園區 工業區 加工區 "
+    "飯店 大飯店 酒店 旅館 賓館 戲院 劇院 歌劇院 音樂廳 會館 行館 舊居 故居 遺址 基地 墓園 宮 宮殿 皇宮 行宮"
 ).split()
+# Facility suffixes that need a known place in the name part (台中清泉崗基地, 駐沖繩美軍基地).
+_FACILITY_NEEDS_PLACE = set("基地".split())
+# Time words before a facility name are not part of it (昨天海景飯店).
+_TIME_WORDS = set("今天 昨天 前天 明天 今日 昨日 日前 稍早 上午 下午 晚間 早上 當天 近日 今年 去年 明年 當時".split())
 # Places by suffix, typed GPE (administrative) or LOC (natural).
 _STATE_SUFFIXES = set("共和國 王國 帝國 公國 酋長國".split())
 _GPE_SUFFIXES = "市 縣 省 州 區 鄉 鎮 村 郡 自治區 自治州 自治縣 特別行政區 直轄市 共和國 王國 帝國 公國 酋長國".split()
-_LOC_SUFFIXES = "山 山脈 河 江 湖 溪 島 群島 半島 海峽 灣 平原 高原 盆地 沙漠 峽谷 瀑布 路 街 大道".split()
+_LOC_SUFFIXES = "山 山脈 河 江 湖 溪 島 群島 半島 海峽 海域 灣 平原 高原 盆地 沙漠 峽谷 瀑布 路 街 大道 領地 運河".split()
+# Natural-feature and road suffixes that may follow a known place as one name (墨西哥灣, 斐濟群島,
+# 重慶南路): with other LOC suffixes a place stem is an ordinary phrase (美國山).
+_PLACE_LOC_SUFFIXES = set("群島 灣 半島 海峽 海域 領地 路 街 大道 盆地 平原 高原 沙漠 運河".split())
 # Two-character-or-longer stems that make a place suffix generic (工業區, 選手村, 沿海城市 ...).
 _GENERIC_PLACE_STEMS = set(
     """工業 商業 住宅 風景 保護 自治 開發 經濟 行政 選舉 示範 管制 警戒 隔離 貿易 加工 科學 出口 直轄 縣轄 省轄 選手 地球
     搖擺 無人 人工 母親 大陸 沿海 內陸 周邊 附近 鄰近 所在 所屬 偏遠 偏鄉 都會 市中 市郊 郊外 城鄉 農業 漁業 工商 文教
+    縣級 地級 省級 市級 區級 副省級
     高速 快速 產業 生活 觀光 商圈 重劃 都更 災害 受災 淹水 疫情 熱門 主要 重要 該區 全區 各區 一區 二區 三區 同一 另一 這座
     那座 一座 整座 海外 國外 國內 本島 離島 外島 南部 北部 東部 西部 中部 東北 西北 東南 西南 單一 多數 少數 全市 全縣 各縣""".split()
 )
@@ -157,11 +170,23 @@ _PLACE_SUFFIX_BLOCK = {
 }
 # Words after a suffix that show it is not the end of a name (院長 is a title, 公司法 a law …).
 _SUFFIX_FOLLOW_BLOCK = set("長員法制規稅務籍")
+# Characters after a place suffix that make it part of another word (廈門市民 is 廈門 + 市民, 台北市區).
+_PLACE_SUFFIX_FOLLOW_BLOCK = {
+    "市": "區民場政價值面容況井集郊內", "縣": "民", "省": "民份", "州": "民", "鄉": "民親", "鎮": "民", "村": "民",
+    "島": "民嶼", "區": "域塊間隔",
+}
 # Number + measure word at the start of a name run (一家日本公司, 四處物流中心, 兩座島).
 _MEASURE = re.compile("[一二兩三四五六七八九十百千幾數多每各]?[名家間座所個位項支條張隻輛艘架台處種類批幢棟]")
 _DETERMINERS = "一二兩三四五六七八九十百千幾數多每各這那該此某"
 # Suffixes that need a place in front (政府, 議會: 台北市政府, 美國國家隊).
-_NEEDS_PLACE = set("政府 市政府 縣政府 市府 縣府 議會 市議會 縣議會 公所 國家隊 代表隊 隊 廳 軍 部隊 艦隊 國防軍".split())
+_NEEDS_PLACE = set("政府 市政府 縣政府 市府 縣府 議會 市議會 縣議會 公所 國家隊 代表隊 隊 廳 軍 部隊 艦隊 國防軍 軍方".split())
+# Stems that make 黨 a description, not a party name (執政黨, 在野黨); other generic-looking stems are party
+# names (勞動黨, 民主黨, 共產黨, 自由黨).
+_PARTY_NOT_NAMES = set("執政 在野 反對 政 該 小 大 本 各 兩 全 友 同 入 退 組 建 三 第三 少數 多數 主要 其他 新 一 老 國 朝野 本土 外".split())
+# Characters before 局 that make an ordinary word (布局, 僵局, 變局, 格局, 當局 …), not an office.
+_JU_WORDS = set("布僵變格騙賭飯結開終大全政時亂困殘敗勝平和對當棋牌佈")
+# Characters after 軍 that make it part of another word (軍艦, 軍事, 軍人, 軍官 …): not an army's name.
+_ARMY_FOLLOW_BLOCK = set("艦事人官機火營區費售購演權備力紀醫校歌旗禮服")
 # Organisations named without their country (外交部, 眾議院): a place right before them belongs to them
 # (中國外交部, 塞普勒斯眾議院).
 _INSTITUTIONS = set(
@@ -188,7 +213,7 @@ class _Cand:
     type: str
     name: str
     prio: int
-    kind: str = "full"  # full | short_title | short_bare | latin_alias
+    kind: str = "full"  # full | short_title | short_bare | latin_alias | bracket_alias
     surname: str = ""
     title: str | None = None
 
@@ -246,7 +271,8 @@ def _rx() -> _Rx:
     generic = trie_pattern(w for w in _GENERIC if len(w) >= 1)
     places = trie_pattern(w for w in g.places if len(w) >= 2)
     return _Rx(
-        gaz=re.compile(f"(?={char_class({w[0] for w in cn_words})})(?:{trie_pattern(cn_words)})"),
+        # Overlapping matches (a lookahead): 其中國民黨 gives 中國 and 國民黨, and the longer one wins later.
+        gaz=re.compile(f"(?={char_class({w[0] for w in cn_words})})(?=({trie_pattern(cn_words)}))"),
         gaz_latin=re.compile(f"(?<![A-Za-z0-9])(?:{trie_pattern(latin_words)})(?![A-Za-z0-9])"),
         bracket=re.compile(r"[（(]\s*([^（）()\n]{1,120}?)\s*[）)]"),
         org_suffix=re.compile(f"(?={char_class({w[0] for w in org_class})})(?:{trie_pattern(org_class)})"),
@@ -296,7 +322,7 @@ def _alias_items(content: str) -> list[str] | None:
     m = _ALIAS_CONTENT.fullmatch(content)
     if not m or sum(c.isalpha() for c in content) < 2:
         return None
-    items = [p.strip(" ,;") for p in re.split(r"[，、;；]|,\s+", content)]
+    items = [p.strip(" ,;") for p in re.split(r"[，、;；]|,\s+(?!(?:Jr|Sr|II|III|IV)\b)", content)]
     items = [p for p in items if len(p) >= 2 and any(c.isalpha() for c in p)]
     return items or None
 
@@ -351,9 +377,22 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         return not any(a < e and s < b for a, b in bracket_spans)
 
     # Gazetteer.
+    covered = 0  # end of the longest match so far: a match inside it adds nothing
+    bounds: set[int] | None = None
     for m in rx.gaz.finditer(text):
-        s, e = m.span()
-        typ, canonical, prio = rx.gaz_type[m.group()]
+        s, e = m.span(1)
+        if e <= covered:
+            continue
+        if e - s == 2:
+            # A two-character name must not start inside a dictionary word (北江/門市 has no 江門; 台中廠 keeps
+            # 台中: the dictionary glues place + 廠 / 店 / 港 into one word).
+            if bounds is None:
+                ws = words_of(text)
+                bounds = set(ws.starts) | set(ws.ends)
+            if s not in bounds:
+                continue
+        covered = e
+        typ, canonical, prio = rx.gaz_type[m.group(1)]
         if free(s, e):
             cands.append(_Cand(s, e, typ, canonical, prio))
     for m in rx.gaz_latin.finditer(text):
@@ -385,6 +424,45 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             if gaz_at_end.get(c.end, 1 << 30) > c.start:
                 gaz_at_end[c.end] = c.start
 
+    place_at_start = {c.start: c.end for c in cands if c.type in (GPE, LOC) and c.prio >= 5}
+    gaz_spans = sorted((c.start, c.end) for c in cands if c.type in (ORG, GPE, LOC) and c.prio >= 5)
+    gaz_starts = [a for a, _ in gaz_spans]
+
+    evidence_people = [(c.start, c.end) for c in cands if c.type == PERSON and c.kind == "full" and c.prio >= 5]
+    person_spans = sorted((c.start, c.end) for c in cands if c.type == PERSON and c.kind == "full" and c.prio >= 3)
+
+    def crosses_gaz(start: int, end: int) -> bool:
+        """Does a gazetteer name overlap [start, end) without lying inside it (中國江西省: 中國 + 江 is not a river),
+        or a person name found above cross it (漫畫家江守仁: 江 begins the name, it is not a river)?"""
+        for a, b in gaz_spans[max(0, bisect.bisect_left(gaz_starts, start - 12)) : bisect.bisect_left(gaz_starts, end)]:
+            if b > start and not (start <= a and b <= end):
+                return True
+        return any(a < end and start < b and not (start <= a and b <= end) for a, b in person_spans)
+
+    ws = None
+
+    def after_verb_phrase(start: int, s: int, facility: bool = False) -> int:
+        """An organisation's name part starts after an adverb or conjunction before it (如果…局) and after a verb
+        that is followed by a known place or organisation (拜訪台中市黨部); verbs
+        elsewhere in the name part are kept (台灣永續發展協會)."""
+        nonlocal ws
+        if ws is None:
+            ws = words_of(text)
+        k = bisect.bisect_left(ws.starts, start)
+        out = start
+        while k < len(ws.starts) and ws.ends[k] < s:
+            tag, end = ws.tags[k], ws.ends[k]
+            if ws.starts[k] >= start and (
+                (ws.ends[k] - ws.starts[k] >= 2 and (
+                    tag in ("ADV", "C") or (tag in ("Vt", "Nv") and (end in gaz_at_start or end in place_at_start))
+                    or (facility and (tag == "Vt" or ws.words[k] in _TIME_WORDS))
+                ))
+                or (facility and tag == "P")
+            ):
+                out = end
+            k += 1
+        return out
+
     def stem_start(s: int, max_stem: int, anchor_end: bool) -> int | None:
         """Start of the name part before a suffix at `s`, or None. The run of name characters before the
         suffix is cut at break words and leading measure phrases; a run longer than `max_stem` is anchored at
@@ -402,6 +480,9 @@ def _scan(text: str, rx: _Rx) -> _Scan:
                 if text[p] in "市縣區鄉鎮省州村" and s - p - 1 >= 2:
                     run = p + 1
                     break
+        if anchor_end and s in gaz_at_end and run <= gaz_at_end[s] < s and text[s - 1] not in "市縣區鄉鎮省州村":
+            # 聖保羅州, 斐濟群島: a known place right before the suffix is the whole name part.
+            return gaz_at_end[s]
         if anchor_end:
             # 甘肅省金塔縣: the stem of 縣 starts after the known place 甘肅省.
             for p in range(s - 2, run, -1):
@@ -424,7 +505,9 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             s, e = m.span()
             if _inside(blocked, s, e) or not free(s, e):
                 continue
-            if e < len(text) and text[e] in _SUFFIX_FOLLOW_BLOCK:
+            if e < len(text) and (
+                text[e] in _SUFFIX_FOLLOW_BLOCK or text[e] in _PLACE_SUFFIX_FOLLOW_BLOCK.get(m.group()[-1], "")
+            ):
                 continue
             if e in gaz_at_end and gaz_at_end[e] < s:
                 continue  # the gazetteer has a name ending here (地中海): it decides
@@ -438,9 +521,22 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             if text.startswith(p, start) and s - start > len(p):
                 start += len(p)
                 break
+        start = after_verb_phrase(start, s)
         stem = text[start:s]
         place_ok, mixed_ok = rx.org_class[suffix]
         kind = _stem_kind(stem, rx)
+        if suffix == "軍" and e < len(text) and text[e] in _ARMY_FOLLOW_BLOCK:
+            return
+        if (suffix == "局" and (text[s - 1] in _JU_WORDS or text[e : e + 1] in ("處", "勢"))) or (
+            suffix == "隊" and text[s - 1] in "團梯部"
+        ):
+            return  # 布局, 僵局, 變局, 局處; 團隊, 梯隊 are ordinary words
+        if suffix == "黨" and text[e : e + 1] == "部":
+            return  # 中央黨部: the office, not the party
+        if suffix in ("黨", "黨部") and kind == "generic" and stem not in _PARTY_NOT_NAMES and len(stem) >= 2:
+            kind = "name"  # 勞動黨, 共產黨, 自由黨
+        if suffix in _NEEDS_PLACE and kind == "name" and place_at_start.get(start, s) < s:
+            kind = "mixed"  # 洛杉磯湖人隊: a place begins the name
         if suffix in _NEEDS_PLACE and kind not in ("place", "mixed"):
             # 入選四川隊: the name starts at the first known place of the run.
             for p in range(start + 1, s - 1):
@@ -461,12 +557,22 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         known = rx.gaz_type.get(stem)
         if known and known[0] == ORG and suffix in ("公司", "集團", "股份有限公司", "有限公司"):
             name = known[1]
-        cands.append(_Cand(start, e, ORG, name, 3))
+        if suffix == "政府" and any(start <= a and b <= s for a, b in evidence_people):
+            return  # 法國馬克宏政府: the person and the place are the mentions, not an organisation
+        if not crosses_gaz(start, e):
+            cands.append(_Cand(start, e, ORG, name, 3))
 
     def make_fac(start: int, s: int, e: int, suffix: str) -> None:
+        if suffix == "港" and text[s - 1] in "出入進離返靠抵泊停回":
+            return  # 出港, 進港: leaving or entering a port, not a port's name
+        start = after_verb_phrase(start, s, facility=True)  # 租用海景飯店
         stem = text[start:s]
         kind = _stem_kind(stem, rx)
-        if kind == "generic" or (len(stem) < 2 and kind != "place"):
+        if suffix in _FACILITY_NEEDS_PLACE and kind not in ("place", "mixed") and not any(
+            start <= p < s for p in place_at_start
+        ):
+            return  # 清泉崗基地 needs 台中 before it; 移動式基地 is not a place
+        if kind == "generic" or (len(stem) < 2 and kind != "place") or crosses_gaz(start, e):
             return
         cands.append(_Cand(start, e, LOC, text[start:e].replace("臺", "台"), 2))
 
@@ -487,7 +593,9 @@ def _scan(text: str, rx: _Rx) -> _Scan:
                     return
                 start, stem = s - k, stem[len(stem) - k :]
             kind = _stem_kind(stem, rx)
-            if kind == "generic" or kind == "mixed" or (kind == "place" and typ != GPE):
+            if kind == "generic" or kind == "mixed" or (kind == "place" and typ != GPE and suffix not in _PLACE_LOC_SUFFIXES):
+                return
+            if crosses_gaz(start, e):
                 return
             cands.append(_Cand(start, e, typ, text[start:e].replace("臺", "台"), 2))
 
@@ -505,9 +613,15 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         nxt, nxt2 = text[c.end], text[c.end + 1 : c.end + 2]
         if nxt in "籍裔語":
             return True
+        if (nxt in "艦號" or (text.startswith("軍艦", c.end) and text.endswith("海軍", 0, c.start))) and not text[
+            c.start - 1 : c.start
+        ].isdigit():
+            return True  # 遼寧號, 長沙艦, 海軍基隆軍艦: ships named after places
         if nxt == "人" and nxt2 not in _PEOPLE_NOUN_NEXT:
             return True
-        return nxt == "文" and nxt2 not in "化件字學創物明"
+        if nxt == "話" and not (nxt2 and nxt2 in "題術語筒費"):
+            return True  # 廣東話, 上海話 are languages (台灣話題 is not)
+        return nxt == "文" and not (nxt2 and nxt2 in "化件字學創物明")
 
     cands = [c for c in cands if not demonym(c)]
     return _Scan(text, cands, brackets, blocked)
@@ -529,6 +643,9 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 
 
 _LOCATIVE = set("在到赴往至從抵經離住")
+# Dictionary tags of a word that may follow an unlisted place (德國維斯巴赫設立…): not a noun, which would make
+# the run a modifier (…原油, …商場) or part of a longer name.
+_AFTER_PLACE_TAGS = frozenset("Vt Vi ADV P C T POST ASP".split())
 _YU_LOCATIVE = set("位生死設建卒葬居")  # 位於, 生於 (but not 次於, 對於)
 _AFTER_PLACE = set("、，。；：！？」』）)與和及的是在於也都等為一舉出開發進生設成去來居住工讀留停附近以召度待設")
 
@@ -544,13 +661,21 @@ def _translit_places(text: str, selected: list[_Cand], rx: _Rx) -> list[_Cand]:
         if c.type in (GPE, LOC):
             place_end.add(c.end)
     extra = []
+    ws = None
     for m in rx.translit_run.finditer(text):
         s, e = m.span()
         if any(occupied[s:e]) or any(a == b for a, b in zip(m.group(), m.group()[1:])):
             continue
         after = text[e] if e < len(text) else "。"
         if after not in _AFTER_PLACE and not after.isspace():
-            continue
+            # Otherwise the run must end where a dictionary word ends and be followed by a word that is not a
+            # lone content character (德國維斯巴赫設立…: 維斯巴赫 | 設立).
+            if ws is None:
+                ws = words_of(text)
+                word_at = {st: k for k, st in enumerate(ws.starts)}
+            k = word_at.get(e)
+            if e - s < 3 or k is None or s not in word_at or ws.tags[k] not in _AFTER_PLACE_TAGS:
+                continue
         before = text[s - 1] if s > 0 else "。"
         if before == "於" and s > 1 and text[s - 2] in _YU_LOCATIVE:
             before = "在"
@@ -733,23 +858,29 @@ def extract_entities(body: str, sentences: Sequence[Sentence], captions: Sequenc
     # Aliases: a Latin bracket right after a mention (whitespace allowed) names that entity.
     aliases: dict[tuple[str, str], list[str]] = {}
     alias_owner: dict[str, tuple[str, str]] = {}
-    for sc, ms in zip(scans, selected):
+    bracket_mentions: list[_Cand] = []  # the English names written in brackets in the body, as mentions
+    for scan_i, (sc, ms) in enumerate(zip(scans, selected)):
         by_end: dict[int, _Cand] = {}
         for c in ms:
             e = c.end
             while e < len(sc.text) and sc.text[e] in " \u3000":
                 e += 1
             by_end[e] = c
-        for a, _b, items in sc.brackets:
+        for a, b, items in sc.brackets:
             c = by_end.get(a)
             if c is None:
                 continue
             key = (c.type, c.name)
             lst = aliases.setdefault(key, [])
+            pos = a + 1
             for item in items:
                 if item not in lst:
                     lst.append(item)
                 alias_owner.setdefault(item, key)
+                at = sc.text.find(item, pos, b)
+                if scan_i == 0 and at >= 0:
+                    bracket_mentions.append(_Cand(at, at + len(item), c.type, c.name, c.prio, "bracket_alias"))
+                    pos = at + len(item)
 
     # English aliases used on their own in the body.
     body_scan, body_sel = scans[0], selected[0]
@@ -769,6 +900,8 @@ def extract_entities(body: str, sentences: Sequence[Sentence], captions: Sequenc
             extra.append(_Cand(s, e, typ, name, 2, "latin_alias"))
         if extra:
             body_sel = sorted(body_sel + extra, key=lambda c: c.start)
+    if bracket_mentions:
+        body_sel = sorted(body_sel + bracket_mentions, key=lambda c: c.start)
 
     # Rows.
     starts = [s.start for s in sentences]

@@ -11,23 +11,32 @@ characters) or a transliterated foreign name (a run of characters from `name_cha
    right after it (柯拉克（Keith Krach）); a dotted transliteration needs nothing else;
 3. the same string found with evidence elsewhere in the same text (all occurrences of a proven name count);
 4. with no evidence: a common surname and two characters that are both common in given names, bounded on
-   both sides by punctuation or a function word (、林志明與…).
+   both sides by punctuation or a function word (、林志明與…);
+5. with no evidence, from the word segmenter's view of the text (`words_of`): a surname plus given characters,
+   or a run of transliteration characters, that the dictionary does not know (it leaves them as short pieces:
+   韋/振/邦, 梅爾/頓, 岡部/直樹), bounded by words (a verb, particle, role noun 女兒 / 富商 / 漫畫家 … or
+   punctuation before; a verb, adverb, particle or punctuation after); or one dictionary word that is a name
+   (巴菲特) at a clause start right before a verb whose subject is a person (認為, 決定, 遭到 …).
 
 Given characters never include function words or common verb starters (`@notname`), so 王強表示 gives 王強.
 A candidate that crosses or equals a place or organisation from the gazetteers (連江縣長 is not 連江, 俄羅斯總統
 is not a person) is dropped; one that merely starts with a place (韓國瑜) is kept when it has evidence 1-3.
 
-Everything is done with a few precompiled regular expressions over the whole text; Python code only runs on
-the (few) candidates. Spans are non-overlapping and sorted.
+Everything is done with a few precompiled regular expressions over the whole text and one pass of the
+segmenter's dictionary (rjieba, ~20 MB/s); Python code only runs on the candidates. Spans are non-overlapping
+and sorted.
 """
 
 from __future__ import annotations
 
 import re
+import bisect
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import accumulate
 
 from transforms.gazetteer import char_class, cjk_class_without, load, trie_pattern
+from transforms.segmenter import get_segmenter
 
 # Evidence strength of a candidate (higher wins an overlap).
 GAZETTEER, EVIDENCE, REPEATED, BARE = 4, 3, 2, 1
@@ -95,6 +104,9 @@ class _Rx:
     persons_set: frozenset[str]
     gaz_set: frozenset[str]
     titles: frozenset[str]
+    roles: frozenset[str]
+    notname: frozenset[str]
+    name_first: frozenset[str]
 
 
 @cache
@@ -128,7 +140,9 @@ def _rx() -> _Rx:
         f"(?<!{t})({tr})(?={adv}(?:{title_hon})|{latin_person})|(?<!{t})({t}{{3,6}})(?={adv}(?:{verbs}))"
     )
     # Dotted names: any ideographs but function words on either side of the dot.
-    dotted = re.compile(f"(?:{t}{{1,6}}(?:[{_DOTS}]{t}{{1,8}})+|{t}{{2,6}}[一二三四五六七八九十]{{1,3}}世)")
+    # Parts after the first dot may also hold given-name characters (瑪莉·珍·華森).
+    tg = char_class((g.translit_chars | g.given_chars | g.surnames_common) - _DOTTED_STOP)
+    dotted = re.compile(f"(?:{t}{{1,6}}(?:[{_DOTS}]{tg}{{1,8}})+|{t}{{2,6}}[一二三四五六七八九十]{{1,3}}世)")
     # A bare run of 3-6 transliteration characters (隆美爾, 希特勒): checked for boundaries in code.
     bare_foreign = re.compile(f"(?<!{t}){t}{{3,6}}(?!{t})")
     givpos = char_class(g.given_chars)
@@ -156,6 +170,9 @@ def _rx() -> _Rx:
         persons_set=frozenset(g.persons),
         gaz_set=frozenset(gaz_words),
         titles=frozenset(g.titles) | frozenset(g.honorifics),
+        roles=frozenset(g.roles) | frozenset(g.titles) | frozenset(g.kin),
+        notname=g.notname_chars,
+        name_first=frozenset(g.translit_chars | g.surnames_common | {w[0] for w in g.surnames_compound | g.surnames_japanese}),
     )
 
 
@@ -245,7 +262,30 @@ def name_spans(text: str) -> list[NameSpan]:
         if e - s >= 2 and not _gaz_conflict(text, s, e, rx, allow_inner=False):
             cands.append(NameSpan(s, e, EVIDENCE, True))
     for m in rx.dotted.finditer(text):
-        cands.append(NameSpan(m.start(), m.end(), EVIDENCE, True))
+        s, e = m.span()
+        if e < len(text) and _is_han(text[e - 1]) and _is_han(text[e]) and any(d in m.group() for d in _DOTS):
+            # The last part stops before a function word or verb that the match ran into
+            # (艾蜜莉·華森基於… → 艾蜜莉·華森, 羅伯·卡特成立… → 羅伯·卡特); a noun it runs into is kept.
+            ws = words_of(text)
+            last_dot = max(text.rfind(d, s, e) for d in _DOTS)
+            k = bisect.bisect_right(ws.starts, e - 1) - 1
+            if k >= 0 and ws.starts[k] > last_dot + 1 and ws.ends[k] > e and len(ws.words[k]) >= 2 and (
+                ws.tags[k] in _FUNCTION_POS or ws.tags[k] in ("Vt", "Vi")
+            ):
+                e = ws.starts[k]
+            k = bisect.bisect_right(ws.starts, last_dot + 1)
+            while k < len(ws.starts) and ws.ends[k] <= e:
+                if len(ws.words[k]) >= 2 and (ws.tags[k] in _FUNCTION_POS or ws.tags[k] in ("Vt", "Vi")):
+                    e = ws.starts[k]
+                    break
+                k += 1
+        if s > 0 and _is_han(text[s - 1]):
+            # The first part starts where a dictionary word starts (雪莉‧王, not 莉‧王).
+            ws = words_of(text)
+            k = bisect.bisect_right(ws.starts, s) - 1
+            if k >= 0 and ws.starts[k] < s < ws.ends[k] and s - ws.starts[k] <= 2 and ws.tags[k] not in _FUNCTION_POS:
+                s = ws.starts[k]
+        cands.append(NameSpan(s, e, EVIDENCE, True))
 
     # Evidence 4: bare names bounded by punctuation / function words.
     bare: list[NameSpan] = []
@@ -271,21 +311,247 @@ def name_spans(text: str) -> list[NameSpan]:
         locative = before in _LOCATIVE_BEFORE or (before == "於" and s > 1 and text[s - 2] in _YU_LOCATIVE)
         if locative or run.endswith(PLACE_LIKE_ENDINGS):
             continue
-        if any(a == b for a, b in zip(run, run[1:])):
-            continue  # 許許多多
+        if any(a == b for a, b in zip(run, run[1:])) or all(c in _COUNTRY_ABBREVIATIONS for c in run):
+            continue  # 許許多多, 美日韓
         if (before in _BOUNDARY or before in _BEFORE_OK or before.isascii()) and (
             after in _BOUNDARY or after in _AFTER_FOREIGN_OK or after.isascii()
         ):
             if not _gaz_conflict(text, s, e, rx, allow_inner=False):
                 bare.append(NameSpan(s, e, BARE, True))
 
+    bare.extend(_unknown_word_names(text, rx))
+
     # Evidence 3: other occurrences of the names found above.
     proven = {text[c.start : c.end] for c in cands + bare if c.end - c.start >= 2}
-    if proven:
-        again = re.compile(trie_pattern(proven))
-        for m in again.finditer(text):
-            cands.append(NameSpan(m.start(), m.end(), REPEATED, not _plausible_cn(m.group(), rx, False)))
+    for name in sorted(proven):  # a few names per text: str.find beats compiling a pattern each time
+        foreign = not _plausible_cn(name, rx, False)
+        at = text.find(name)
+        while at >= 0:
+            cands.append(NameSpan(at, at + len(name), REPEATED, foreign))
+            at = text.find(name, at + len(name))
     return _select(cands + bare)
+
+
+# Segmenter tags (docs/segmentation.md) of words that may stand right before / after a name.
+_LEFT_POS = frozenset("C P T ASP Vt ADV Nd".split())
+_RIGHT_POS = frozenset("Vt Vi ADV P C T ASP POST".split())
+# Occupations written as a word ending in one of these (漫畫家, 研究員, 律師, 歌手, 記者) stand before names.
+_ROLE_ENDINGS = tuple("家員師手者匠")
+# Nouns of time before a subject (當時, 此時, 期間, 後來, 起初).
+_TIME_ENDINGS = tuple("時期間後來初前")
+# Time words that may follow a subject (…今天表示, …昨天晚間宣布).
+_TIME_WORDS = frozenset(
+    "今天 昨天 明天 今日 昨日 日前 稍早 上午 下午 晚間 早上 當天 近日 今年 去年 明年 當時 隨後 後來 日後 最近 目前 此後 其後".split()
+)
+# Verbs whose subject is a person (thinking, life events, personal acts; not the reporting verbs that
+# companies and agencies also take): a dictionary word that is a name may be taken as one right before them
+# (…，巴菲特認為…, 梅爾頓也一直鼓勵…).
+_HUMAN_VERBS = frozenset(
+    """認為 相信 決定 說 說道 回憶 回答 答應 同意 擔心 喜歡 愛上 討厭 懷疑 試圖 打算 嫁給 娶 結婚 離婚 出生 去世 逝世
+    病逝 過世 擔任 出任 就任 當選 辭職 退休 入獄 被捕 遭到 認識 寫 寫道 創作 主演 飾演 執導 演唱 會見 接見 拜訪 率領
+    帶領 鼓勵 告訴 騙 殺 逮捕 處死 推測 記述 主持 襲擊 抵禦 稱讚 領導 創立 創辦 發明 自稱 畢業 就讀 留學 投降""".split()
+)
+# Characters that never continue a name found by the segmenter (adverbs and particles glued to it).
+_NOT_GIVEN_EXTRA = set("卻仍便才即乃竟僅只另皆均其與及向於由被把將讓給等人們者來")
+# One-character abbreviations of countries (美日韓, 台美日): a run made only of them is not a name.
+_COUNTRY_ABBREVIATIONS = set("美澳菲日韓台臺中俄英法德義印越泰星馬紐加歐非蒙")
+# Verbs of movement before a transliteration make it a place (返回, 前往, 抵達, 進入, 來到).
+_MOVE_ENDINGS = tuple("往到達回入抵赴至返離經")
+# Transliterated medicine names (-vir: 索非布韋), geographical names (愛琴海) and laws (…法) are not people.
+_THING_ENDINGS = ("韋", "海", "灣", "港", "山", "河", "島", "城", "州", "江", "湖", "法")
+# Tags of function words (they end an unknown piece).
+_FUNCTION_POS = frozenset("P C T ASP ADV DET POST".split())
+_SINGLE_LATIN_BRACKET = re.compile(r"[（(]\s*[A-Za-z][A-Za-z'’.\-]*\s*[）)]")
+
+
+def _unknown_word_names(text: str, rx: _Rx) -> list[NameSpan]:
+    """Names the word segmenter does not know (the classic unknown-word approach): a surname followed by
+    one or two characters that the dictionary leaves as single-character pieces (韋/振/邦), or a run of
+    transliteration pieces (梅爾/頓, 瓦倫/提/克), bounded on both sides by words: before it punctuation, a
+    function word, a verb, a time word or a role noun (女兒, 富商, 漫畫家); after it punctuation, a verb, an
+    adverb, a preposition or a particle (…決定, …的, …與)."""
+    ws = words_of(text)
+    words, tags, starts, ends = ws.words, ws.tags, ws.starts, ws.ends
+    n = len(words)
+    out: list[NameSpan] = []
+    translit = rx.translit
+
+    def left_ok(i: int, foreign: bool) -> bool:
+        if i == 0:
+            return True
+        p, pt = words[i - 1], tags[i - 1]
+        if pt in ("PUNC", "SP"):
+            return p not in _DOTS
+        if p in _LOCATIVE_BEFORE or p in ("位於", "於"):
+            return False
+        if foreign and (
+            (len(p) == 1 and pt not in _FUNCTION_POS)  # a lone character before: the unknown piece may start there
+            or (pt == "Vt" and p.endswith(_MOVE_ENDINGS))  # 返回…, 抵達…: a place
+        ):
+            return False
+        if pt == "N" and (_is_role(p, rx) or (len(p) >= 2 and p.endswith(_TIME_ENDINGS))):
+            return True
+        if not foreign and len(p) == 1 and pt == "ADV":
+            return False  # a lone adverb character may belong to the word before
+        if p in "年月日" and i >= 2 and tags[i - 2] == "NUM":
+            return True  # 2002年韋振邦
+        return pt in _LEFT_POS
+
+    def right_ok(j: int, short: bool) -> bool:
+        """Is the word at j a possible end of the name? (`short`: a two-character name, which a following
+        single character could still belong to.)"""
+        if j >= n:
+            return True
+        q, qt = words[j], tags[j]
+        if qt in ("PUNC", "SP"):
+            if q in _DOTS:
+                return False
+            # A single Latin word in brackets names a place or a thing rather than a person (瓦朗斯（Valence）).
+            return not _SINGLE_LATIN_BRACKET.match(text, starts[j])
+        if len(q) == 1 and (
+            (qt not in _FUNCTION_POS or q in rx.given) if short else qt in ("N", "X", "Vi", "M", "NUM")
+        ):
+            return False  # the unknown piece goes on (韋/振/邦 is not 韋振)
+        return qt in _RIGHT_POS or q in _TIME_WORDS
+
+    def subject_of_human_verb(i: int) -> bool:
+        """Does the word at i open a clause and stand right before a verb whose subject is a person
+        (…，巴菲特認為…, 梅爾頓也一直鼓勵…)?"""
+        if i > 0 and not (tags[i - 1] in ("PUNC", "SP") or words[i - 1] in _TIME_WORDS):
+            return False
+        j = i + 1
+        while j < n and j <= i + 2 and tags[j] == "ADV" and words[j] not in _HUMAN_VERBS:
+            j += 1
+        return j < n and words[j] in _HUMAN_VERBS
+
+    first = rx.name_first
+    for i in [i for i, w in enumerate(words) if w[0] in first]:
+        w = words[i]
+        ch = w[0]
+        s = starts[i]
+        # Transliterations: a maximal run of pieces made only of transliteration characters.
+        if ch in translit and (i == 0 or not all(c in translit for c in words[i - 1])):
+            j = i
+            while j < n and all(c in translit for c in words[j]):
+                j += 1
+            e = ends[j - 1]
+            run = text[s:e]
+            if (
+                (j - i >= 2 or 3 <= e - s)  # one dictionary word (希特勒) only from three characters on
+                and 2 <= e - s <= 6
+                and (e - s > 2 or all(x in ("N", "X") for x in tags[i:j]))  # two one-character verbs are words
+                and not run.endswith(PLACE_LIKE_ENDINGS + _THING_ENDINGS)
+                and not any(a == b for a, b in zip(run, run[1:]))
+                and not all(c in _COUNTRY_ABBREVIATIONS for c in run)
+                and left_ok(i, True)
+                and right_ok(j, e - s == 2)
+                and not _gaz_conflict(text, s, e, rx, allow_inner=False)
+            ):
+                out.append(NameSpan(s, e, BARE, True))
+        # One dictionary word that is a name (巴菲特): only as the subject of a verb of persons.
+        if 2 <= len(w) <= 3 and tags[i] == "N" and (
+            (all(c in translit for c in w) and not all(c in _COUNTRY_ABBREVIATIONS for c in w))
+            or (ch in rx.common and all(c in rx.given for c in w[1:]) and w[:2] not in _NOT_NAMES)
+        ):
+            e = ends[i]
+            if (
+                w not in rx.titles
+                and not w.endswith(PLACE_LIKE_ENDINGS + _THING_ENDINGS)
+                and subject_of_human_verb(i)
+                and not _gaz_conflict(text, s, e, rx, allow_inner=False)
+            ):
+                out.append(NameSpan(s, e, BARE, ch in translit))
+        # Chinese names: a surname piece read as a noun, then one or two given characters in short pieces
+        # (a two-character dictionary word after a one-character surname is an ordinary word: 高/收入, 曾/參與).
+        # Japanese family names (澤/田, 大津) may be followed by a two-character given-name word (俊郎, 祐樹).
+        k = 3 if text[s : s + 3] in rx.compound else 2 if text[s : s + 2] in rx.compound else 1
+        japanese = text[s : s + k] in rx.japanese
+        if k == 1 and (ch not in rx.common or tags[i] not in ("N", "X") or len(w) > 2):
+            continue
+        if k > 1 and len(w) > k and not (japanese and len(w) <= k + 2):
+            continue  # the first word runs past the family name (司馬遷 is fine, 上官方面 is not)
+        if not left_ok(i, False):
+            continue
+        j = i
+        while j < n and ends[j] - s <= k + 2:
+            piece, pt, ps = words[j], tags[j], starts[j]
+            e = ends[j]
+            j += 1
+            if e - s <= k:
+                continue  # still in the family name
+            if ps >= s + k:  # a piece of the given name
+                if pt in ("PUNC", "SP", "NUM", "M", "FW") or (k == 1 and len(piece) == 2 and ps == s + 1):
+                    break
+                if pt in _FUNCTION_POS and not (
+                    japanese and ((piece in ("之", "也") and ps > s + k) or (pt in ("ADV", "A") and piece[0] not in rx.notname))
+                ):
+                    break
+            name = text[s:e]
+            given = name[k:]
+            if any(
+                (c in rx.notname or c in _NOT_GIVEN_EXTRA or not _is_han(c))
+                and not (japanese and c in "之也" and c == given[-1] and len(given) == 2)
+                for c in given
+            ):
+                break
+            if not any(c in rx.given for c in given) or name[:2] in _NOT_NAMES or name in rx.titles:
+                continue
+            if j == i + 1 and not (japanese and len(w) > k):
+                continue  # one dictionary word (林業, 黃金) is not an unknown name
+            if right_ok(j, len(given) == 1 and not japanese) and not _gaz_conflict(text, s, e, rx, allow_inner=japanese):
+                out.append(NameSpan(s, e, BARE, False))
+    return out
+
+
+@dataclass(frozen=True)
+class Words:
+    """Dictionary words of a text: parallel lists of the words, their tags (the segmenter's dictionary tags;
+    PUNC for punctuation, SP for whitespace, X for an unknown ideograph, NUM, FW) and offsets."""
+
+    words: list[str]
+    tags: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+_TAG_MAP = {"m": "NUM", "eng": "FW"}
+
+
+@lru_cache(maxsize=8)
+def words_of(text: str) -> Words:
+    """The dictionary words of `text` as the word segmenter's dictionary sees them, without its
+    post-dictionary rules (which do not matter for names). Uses the segmenter's own rjieba instance when it
+    has one (about 20 MB/s, no second copy of the dictionary), else `tokenize`. Cached for the last texts
+    (the entity extractor asks for the same text again)."""
+    seg = get_segmenter()
+    jieba = getattr(seg, "_jieba", None)
+    if jieba is None:
+        toks = seg.tokenize(text)
+        return Words([t.text for t in toks], [t.pos for t in toks], [t.start for t in toks], [t.end for t in toks])
+    pairs = jieba.tag(text, False)
+    words = [w for w, _ in pairs]
+    ends = list(accumulate(map(len, words)))
+    starts = [0, *ends[:-1]] if ends else []
+    tags = [
+        t if t != "x" and t not in _TAG_MAP else _TAG_MAP.get(t) or ("SP" if w.isspace() else "X" if _is_han(w[0]) else "PUNC")
+        for w, t in pairs
+    ]
+    return Words(words, tags, starts, ends)
+
+
+def _is_role(word: str, rx: _Rx) -> bool:
+    """A noun for a person (女兒, 富商, 主席) or an occupation word (漫畫家, 研究員, 領銜人)."""
+    if word in rx.roles:
+        return True
+    return len(word) >= 2 and word.endswith(_ROLE_ENDINGS) or len(word) >= 3 and word.endswith("人")
+
+
+def _all_translit(word: str, rx: _Rx) -> bool:
+    return all(c in rx.translit for c in word)
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"
 
 
 def _select(cands: list[NameSpan]) -> list[NameSpan]:

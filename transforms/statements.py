@@ -114,7 +114,16 @@ def extract_statements(
 ) -> list[StatementMention]:
     """Statements in `body` (see module doc)."""
     rx = _rx()
-    ents = sorted((e for e in entities if e.type in ("PERSON", "ORG", "GPE")), key=lambda e: e.start)
+    # English names written in brackets (柯拉克（Keith Krach）) are never the speaker: the bracket belongs to
+    # the gap between the speaker and the verb.
+    ents = sorted(
+        (
+            e
+            for e in entities
+            if e.type in ("PERSON", "ORG", "GPE") and not (e.text.isascii() and _in_brackets(body, e.start, e.end))
+        ),
+        key=lambda e: e.start,
+    )
     ent_starts = [e.start for e in ents]
     out: list[StatementMention] = []
     last_person: str | None = None
@@ -236,3 +245,17 @@ def _strip_quote_end(body: str, start: int, end: int) -> tuple[int, int]:
     while end > start and body[end - 1] in " \u3000" + _TERMINAL:
         end -= 1
     return start, end
+
+
+def _in_brackets(body: str, start: int, end: int) -> bool:
+    """Is body[start:end] inside a pair of round brackets (full or half width) on its line?"""
+    line_start = body.rfind("\n", 0, start) + 1
+    before = body[line_start:start]
+    opened = max(before.rfind("（"), before.rfind("("))
+    if opened < 0 or max(before.rfind("）"), before.rfind(")")) > opened:
+        return False
+    line_end = body.find("\n", end)
+    after = body[end : len(body) if line_end < 0 else line_end]
+    closes = [i for i in (after.find("）"), after.find(")")) if i >= 0]
+    opens = [i for i in (after.find("（"), after.find("(")) if i >= 0]
+    return bool(closes) and (not opens or min(closes) < min(opens))

@@ -28,6 +28,7 @@ class Gazetteer:
     title_prefixes: tuple[str, ...]
     honorifics: tuple[str, ...]
     kin: tuple[str, ...]
+    roles: tuple[str, ...]
     verbs: tuple[str, ...]
     verb_settings: tuple[str, ...]
     verb_adverbs: tuple[str, ...]
@@ -122,6 +123,7 @@ def load() -> Gazetteer:
         title_prefixes=tuple(_words(titles["prefix"])),
         honorifics=tuple(_words(titles["honorific"])),
         kin=tuple(_words(titles["kin"])),
+        roles=tuple(_words(titles.get("role", []))),
         verbs=tuple(_words(verbs["verb"])),
         verb_settings=tuple(_words(verbs["setting"])),
         verb_adverbs=tuple(_words(verbs["adverb"])),
