@@ -39,7 +39,7 @@ from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
 from flows.fetch import FetchFailed, fetch_urls, fetched_article_id, is_url_list, load_url_list
 from flows.sources import DEFAULT_MAX_BYTES, FetchedSource, FileTooLarge, Source, SourceError, list_source, open_source
 from transforms import schema
-from transforms.article import BatchResult, process_batch, reject_row
+from transforms.article import process_batch, reject_row
 from transforms.incremental import KnownFile, Plan, SourceEntry, classify, plan_run
 from transforms.model import RawFile
 
@@ -77,7 +77,15 @@ class RunSummary:
     error: str | None = None
 
 
+def _peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
 class StageClock:
+    """Seconds per stage, and the flow process's peak memory when each stage ended (`peak_rss_mb_after_<stage>`)."""
+
     def __init__(self, seconds: dict[str, float]) -> None:
         self.seconds = seconds
 
@@ -88,6 +96,7 @@ class StageClock:
             yield
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 4)
+            self.seconds[f"peak_rss_mb_after_{stage}"] = _peak_rss_mb()
 
 
 
@@ -163,15 +172,29 @@ def read_batch_task(source: Source | FetchedSource, entries: Sequence[SourceEntr
 
 @dataclass
 class TransformOutput:
-    result: BatchResult
+    """What a transform task hands back: small when it staged its own rows (the usual case)."""
+
+    written_ids: list[str]
+    rejected: list[tuple[str | None, str]]
     seconds: float  # time inside the transforms, wherever the task ran
+    tables: dict | None = None  # the rows, only when the task could not stage them itself (remote Dask worker)
 
 
 @task(name="transform-batch", cache_policy=NO_CACHE)
-def transform_batch_task(raws: list[RawFile], run_id: str, extra_rejects: list[dict]) -> TransformOutput:
+def transform_batch_task(raws: list[RawFile], run_id: str, extra_rejects: list[dict], stage_dir: str | None) -> TransformOutput:
+    """Transform a batch; with `stage_dir` (a folder this worker can write), stage the rows there.
+
+    Staging in the worker keeps big results out of task states: a finished task's State holds its result until
+    a full garbage collection, which grew the flow process by one batch of rows per batch (measured: 267 MB to
+    600 MB over 25 batches), and it spreads the Parquet writing over the workers instead of the flow process.
+    """
     started = time.perf_counter()
     result = process_batch(raws, run_id, _utcnow(), extra_rejects=extra_rejects)
-    return TransformOutput(result, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    if stage_dir is None:
+        return TransformOutput(result.written_ids, result.rejected, seconds, result.tables)
+    store.write_stage_parts(stage_dir, result.tables)
+    return TransformOutput(result.written_ids, result.rejected, seconds)
 
 
 @task(name="commit-tables", **IO_RETRIES, cache_policy=NO_CACHE)
@@ -302,16 +325,19 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
             reporter.start(len(plan.to_read))
         context = FlowRunContext.get()
         width = runner_width(context.task_runner) if context else 2
+        # Workers on another machine (a Dask scheduler address) cannot write our local staging folder.
+        remote = bool(getattr(context.task_runner, "address", None)) if context else False
+        stage_dir = None if remote else str(staging.root)
         in_flight: deque[tuple[int, object]] = deque()
         submitted = 0
 
         def collect(output: TransformOutput, n_files: int) -> None:
-            result = output.result
             summary.stage_seconds["transform_in_tasks"] = round(summary.stage_seconds.get("transform_in_tasks", 0.0) + output.seconds, 4)
-            with clock("stage"):
-                staging.add(result.tables)
-            written_ids.extend(result.written_ids)
-            for article_id, reason in result.rejected:
+            if output.tables is not None:
+                with clock("stage"):
+                    staging.add(output.tables)
+            written_ids.extend(output.written_ids)
+            for article_id, reason in output.rejected:
                 summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
                 if article_id in known_articles and reason not in KEEP_ROWS_ON:
                     dropped_ids.add(article_id)
@@ -335,10 +361,10 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 return
             if (last and submitted == 0) or context is None:
                 with clock("transform"):
-                    collect(transform_batch_task(raws, run_id, rejects), len(raws))
+                    collect(transform_batch_task(raws, run_id, rejects, str(staging.root)), len(raws))
                 return
             submitted += 1
-            in_flight.append((len(raws), transform_batch_task.submit(raws, run_id, rejects)))
+            in_flight.append((len(raws), transform_batch_task.submit(raws, run_id, rejects, stage_dir)))
             while len(in_flight) >= width:
                 wait_oldest()
 

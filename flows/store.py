@@ -178,21 +178,35 @@ def load_reject_state(dest: str) -> dict[str, KnownFile]:
     return {uri: known for uri, (_, known) in latest.items()}
 
 
+def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str, int]:
+    """Write one batch's tables as Parquet parts under `root/<table>/` (uniquely named, so workers can write
+    concurrently). Returns rows per table."""
+    import uuid
+
+    part = uuid.uuid4().hex
+    rows: dict[str, int] = {}
+    for name, table in tables.items():
+        rows[name] = table.num_rows
+        if table.num_rows == 0:
+            continue
+        folder = Path(root) / name
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(_plain(table, schema.TABLES[name]), folder / f"part-{part}.parquet")
+    return rows
+
+
 class Staging:
-    """Local scratch folder of one run: Parquet parts per table, streamed into Delta at commit."""
+    """Local scratch folder of one run: Parquet parts per table, streamed into Delta at commit.
+
+    Transform tasks write their parts here themselves when they run on this machine (process, thread or local
+    Dask workers); a remote Dask worker returns its tables and the flow writes them (`add`).
+    """
 
     def __init__(self, run_id: str) -> None:
         self.root = Path(tempfile.mkdtemp(prefix=f"newsfacts-{run_id}-"))
-        self._parts = 0
 
     def add(self, tables: dict[str, pa.Table]) -> None:
-        self._parts += 1
-        for name, table in tables.items():
-            if table.num_rows == 0:
-                continue
-            folder = self.root / name
-            folder.mkdir(exist_ok=True)
-            pq.write_table(_plain(table, schema.TABLES[name]), folder / f"part-{self._parts:06d}.parquet")
+        write_stage_parts(self.root, tables)
 
     def files(self, name: str) -> list[str]:
         folder = self.root / name
