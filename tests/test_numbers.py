@@ -249,3 +249,61 @@ def test_renderer_examples():
     assert render_mixed(11_580_000) == "1,158萬"
     assert render_mixed(320_000_000) == "3億2,000萬"
     assert render_mixed(30_005) == "3萬零5"
+
+
+# --------------------------------------------------------------------------------------------
+# Internals of the numeral scan (speed-ups that must not change what is found)
+
+_SCAN_ALPHABET = st.sampled_from(list(
+    "0123456789０１２３４５６７８９,.，．%-/ 零〇○一二兩三四五六七八九十百千萬億兆壹貳參拾佰仟廿卅"
+    "點点多餘余幾几分之又年月元人第"
+))
+_SCAN_TEXTS = st.lists(_SCAN_ALPHABET, max_size=24).map("".join)
+
+
+def _token_runs(t: str) -> list[tuple[int, int]]:
+    """Runs of adjacent ``_TOK_RE`` tokens: the reference for ``_RUN_RE``."""
+    from transforms.numbers import _TOK_RE
+
+    runs: list[list[int]] = []
+    for m in _TOK_RE.finditer(t):
+        if runs and runs[-1][1] == m.start():
+            runs[-1][1] = m.end()
+        else:
+            runs.append([m.start(), m.end()])
+    return [(a, b) for a, b in runs]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_SCAN_TEXTS)
+def test_run_regex_finds_the_token_runs(text):
+    from transforms.numbers import _RUN_RE
+
+    t = normalize(text)
+    assert [m.span() for m in _RUN_RE.finditer(t)] == _token_runs(t)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_SCAN_TEXTS, prefix=_SCAN_TEXTS)
+def test_scan_numerals_memo_is_transparent(text, prefix):
+    """Numerals memoised per run (and the last-text cache) equal a scan of the whole text."""
+    from transforms.numbers import _run_numerals, clear_caches, scan_numerals
+
+    t = normalize(text)
+    direct = list(_run_numerals(t))  # the whole text tokenised and cut in one go, no memo
+    clear_caches()
+    assert scan_numerals(t) == direct
+    scan_numerals(normalize(prefix) + "，" + t)  # memoises the runs of t at other offsets
+    assert scan_numerals(t) == direct
+    assert scan_numerals(t) == direct  # last-text cache
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_SCAN_TEXTS)
+def test_normalize_fast_path_matches_translation(text):
+    import re
+
+    ref = re.sub(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))", ",", text)
+    ref = ref.translate(str.maketrans("０１２３４５６７８９．％－／：～＄−", "0123456789.%-/:~$-"))
+    assert normalize(text) == ref
+    assert normalize(text) == ref  # cached

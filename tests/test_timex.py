@@ -305,3 +305,23 @@ def test_property_any_input(text, pub):
             dt.date.fromisoformat(m.value)
         if m.value_end is not None:
             assert m.value_end >= m.value[: len(m.value_end)] or len(m.value_end) != len(m.value)
+
+
+def test_digit_dispatch_covers_every_next_character():
+    """A digit trigger is dispatched by the character after the digits: every such character has
+    patterns, and every pattern that can start with a digit is reachable."""
+    from transforms.timex import _DIGIT_DISPATCH, _DIGIT_NEXT, _FIRST_CHARS
+
+    assert set(_DIGIT_DISPATCH) == set(_DIGIT_NEXT)
+    assert all(_DIGIT_DISPATCH[ch] for ch in _DIGIT_NEXT)
+    reachable = {p for pats in _DIGIT_DISPATCH.values() for p, _ in pats}
+    assert reachable == {p for p, _ in _FIRST_CHARS["0"]}
+
+
+@pytest.mark.parametrize("text", ["1,158萬人", "營收2330億元", "123456", "50%", "第12條"])
+def test_numbers_that_are_not_dates_are_no_candidates(text):
+    from transforms.numbers import normalize as norm
+    from transforms.timex import _TRIGGER_RE
+
+    assert _TRIGGER_RE.search(norm(text)) is None
+    assert extract_time_expressions(text, PUB) == []

@@ -1,6 +1,8 @@
 """Numbers written in Traditional-Chinese (Taiwan) news text: parse and locate them.
 
-Pure and deterministic: no I/O, module-level precompiled regexes only.
+Pure and deterministic: no I/O, module-level precompiled regexes only.  Two memo caches
+(numerals by run text; the last normalised / scanned sentence) only hold results of pure
+functions, so they never change an output (``clear_caches()`` empties them).
 
 Public API
 ----------
@@ -20,8 +22,9 @@ Public API
 ``normalize(text) -> str``
     Same-length normalisation used by the extractors: full-width digits and ``．％－／：～＄``
     become ASCII, a full-width comma between full-width digit groups becomes ``,``.
-``scan_numerals(t)``, ``Numeral``, ``calendar_year(...)``
-    Building blocks shared with ``quantities`` and ``timex``.
+``scan_numerals(t)``, ``scan_numerals_cached(t)``, ``Numeral``, ``calendar_year(...)``
+    Building blocks shared with ``quantities`` and ``timex`` (the cached scan returns a shared
+    tuple: both extractors scan the same sentence).
 
 Why not cn2an alone
 -------------------
@@ -40,6 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 __all__ = [
     "parse_number",
@@ -48,22 +52,27 @@ __all__ = [
     "NumberMention",
     "Numeral",
     "scan_numerals",
+    "scan_numerals_cached",
+    "clear_caches",
     "calendar_year",
     "MEASURE_WORD_RE",
     "url_spans",
     "in_spans",
     "is_identifier_context",
     "ERA_BEFORE_RE",
+    "ERA_NAME_LAST",
 ]
 
 # --------------------------------------------------------------------------------------------
 # Normalisation (length preserving, so offsets stay valid)
 
-_FW_TABLE = str.maketrans(
-    "０１２３４５６７８９．％－／：～＄−",
-    "0123456789.%-/:~$-",
-)
+_FW_FROM = "０１２３４５６７８９．％－／：～＄−"
+_FW_TABLE = str.maketrans(_FW_FROM, "0123456789.%-/:~$-")
+# Any character that normalisation changes (the comma only changes between full-width digits).
+_FW_ANY_RE = re.compile("[" + re.escape(_FW_FROM) + "]")
 _FW_COMMA_RE = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+# One-entry cache: the extractors normalise the same sentence one after the other.
+_norm_last: tuple[str, str] = ("", "")
 
 
 def normalize(text: str) -> str:
@@ -72,9 +81,18 @@ def normalize(text: str) -> str:
     A full-width comma ``，`` is the ordinary Chinese comma, so it only becomes a thousands
     separator between full-width digits with exactly three digits after it (``４，５６５``).
     """
-    if "，" in text:
-        text = _FW_COMMA_RE.sub(",", text)
-    return text.translate(_FW_TABLE)
+    global _norm_last
+    if _FW_ANY_RE.search(text) is None:
+        return text  # nothing to change (most sentences): no str.translate pass
+    last = _norm_last
+    if last[0] == text:
+        return last[1]
+    t = text
+    if "，" in t:
+        t = _FW_COMMA_RE.sub(",", t)
+    t = t.translate(_FW_TABLE)
+    _norm_last = (text, t)
+    return t
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,11 +121,28 @@ _BIG = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8, "兆": 10**12}
 
 _CN_CLASS = "零〇○一壹二貳贰弍兩两倆俩三參叁叄参四肆五伍六陸陆七柒八捌九玖十拾百佰千仟萬万億亿兆廿卄卅卌"
 _AR = r"(?:[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?|(?<![0-9.])\.[0-9]+)"
+_DEC_AHEAD = "零〇○一二三四五六七八九壹貳贰參叁叄肆伍陸陆柒捌玖"  # 點 is a decimal point before these
+_APX_AHEAD = "十拾百佰千仟萬万億亿兆"  # 多 / 餘 / 幾 are inside a numeral before these
 _TOK_RE = re.compile(
     rf"(?P<ar>{_AR})"
     rf"|(?P<cn>[{_CN_CLASS}])"
-    r"|(?P<dec>[點点](?=[零〇○一二三四五六七八九壹貳贰參叁叄肆伍陸陆柒捌玖]))"
-    r"|(?P<apx>[多餘余幾几](?=[十拾百佰千仟萬万億亿兆]))"
+    rf"|(?P<dec>[點点](?=[{_DEC_AHEAD}]))"
+    rf"|(?P<apx>[多餘余幾几](?=[{_APX_AHEAD}]))"
+)
+# A run of adjacent tokens (what ``_tokens`` groups into one run), found in one C-level scan.
+# Same language as ``(?:<_TOK_RE>)+``, written to start with a plain character class so that the
+# regex engine skips non-candidate characters without trying the alternatives at each position:
+# the first character is consumed by the class, and a lookbehind on it selects the alternative
+# of ``_TOK_RE`` it starts (``(?<![0-9.]\.)`` is ``_AR``'s ``(?<![0-9.])\.`` seen from after the dot).
+_TOK = rf"{_AR}|[{_CN_CLASS}]|[點点](?=[{_DEC_AHEAD}])|[多餘余幾几](?=[{_APX_AHEAD}])"
+_RUN_RE = re.compile(
+    rf"[0-9.{_CN_CLASS}點点多餘余幾几]"
+    rf"(?:(?<=[0-9])[0-9]*(?:,[0-9]{{3}}(?![0-9]))*(?:\.[0-9]+)?"
+    rf"|(?<=\.)(?<![0-9.]\.)[0-9]+"
+    rf"|(?<=[{_CN_CLASS}])"
+    rf"|(?<=[點点])(?=[{_DEC_AHEAD}])"
+    rf"|(?<=[多餘余幾几])(?=[{_APX_AHEAD}]))"
+    rf"(?:{_TOK})*"
 )
 
 # Longest Arabic digit run read as a number (10^24 is far beyond any amount in the news).
@@ -163,9 +198,8 @@ def _tokens(t: str) -> list[list[_Token]]:
     return runs
 
 
-@dataclass(frozen=True, slots=True)
-class Numeral:
-    """One numeral found in normalised text (internal building block)."""
+class Numeral(NamedTuple):
+    """One numeral found in normalised text (internal building block; immutable)."""
 
     start: int
     end: int
@@ -369,20 +403,20 @@ def _numeral(toks: list[_Token], res) -> Numeral:
     )
 
 
-def scan_numerals(t: str) -> list[Numeral]:
-    """All numerals in normalised text ``t`` (no context filtering), left to right.
+def _run_numerals(run: str) -> tuple[Numeral, ...]:
+    """The numerals of one run of numeral tokens (offsets relative to the run).
 
-    A run of numeral characters is cut into the longest valid numerals, left to right
-    (五十千 -> 五十, then 千 alone is not a numeral and is dropped).
+    A run is cut into the longest valid numerals, left to right (五十千 -> 五十, then 千 alone
+    is not a numeral and is dropped).
     """
     out: list[Numeral] = []
-    for run in _tokens(t):
+    for toks in _tokens(run):  # more than one run only around an over-long digit string
         i = 0
-        n = len(run)
+        n = len(toks)
         while i < n:
             found = None
             for j in range(n, i, -1):
-                res = _eval(run[i:j])
+                res = _eval(toks[i:j])
                 if res is not None:
                     found = (j, res)
                     break
@@ -390,9 +424,62 @@ def scan_numerals(t: str) -> list[Numeral]:
                 i += 1
                 continue
             j, res = found
-            out.append(_numeral(run[i:j], res))
+            out.append(_numeral(toks[i:j], res))
             i = j
-    return out
+    return tuple(out)
+
+
+# Numerals of a run depend on the run's text alone (the tokeniser's lookarounds never reach
+# outside a run: a run ends where no token starts, and a token at the start of a run was
+# accepted in context), so they are memoised by run text: news repeats the same few numerals.
+_RUN_CACHE: dict[str, tuple[Numeral, ...]] = {}
+_RUN_CACHE_MAX = 20000
+_scan_last: tuple[str, tuple[Numeral, ...]] = ("", ())
+_new_numeral = tuple.__new__
+
+
+def scan_numerals_cached(t: str) -> tuple[Numeral, ...]:
+    """``scan_numerals(t)`` as a tuple, cached for the last text (quantities and timex scan the
+    same normalised sentence one after the other)."""
+    global _scan_last
+    last = _scan_last
+    if last[0] == t:
+        return last[1]
+    out: list[Numeral] = []
+    cache = _RUN_CACHE
+    for m in _RUN_RE.finditer(t):
+        run = m.group()
+        nums = cache.get(run)
+        if nums is None:
+            if len(cache) >= _RUN_CACHE_MAX:
+                cache.clear()
+            nums = cache[run] = _run_numerals(run)
+        a = m.start()
+        if a == 0:
+            out.extend(nums)
+        else:
+            for x in nums:
+                out.append(_new_numeral(Numeral, (x[0] + a, x[1] + a) + x[2:]))
+    res = tuple(out)
+    _scan_last = (t, res)
+    return res
+
+
+def clear_caches() -> None:
+    """Forget the memoised runs and the last normalised / scanned text (benchmarks: a cold start)."""
+    global _scan_last, _norm_last
+    _RUN_CACHE.clear()
+    _scan_last = ("", ())
+    _norm_last = ("", "")
+
+
+def scan_numerals(t: str) -> list[Numeral]:
+    """All numerals in normalised text ``t`` (no context filtering), left to right.
+
+    A run of numeral characters is cut into the longest valid numerals, left to right
+    (五十千 -> 五十, then 千 alone is not a numeral and is dropped).
+    """
+    return list(scan_numerals_cached(t))
 
 
 # --------------------------------------------------------------------------------------------
@@ -504,11 +591,19 @@ def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
 _HYPHEN_CHAIN_RE = re.compile(r"[0-9]+(?:-[0-9]+){2,}")
 
 
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# Only these characters just before / after the digits can make them an identifier (fast path).
+_ID_BEFORE = frozenset(_ASCII_LETTERS + "_#@ -.")
+_ID_AFTER = frozenset(_ASCII_LETTERS + ".-")
+
+
 def is_identifier_context(t: str, s: int, e: int) -> bool:
     """True when the Arabic digits t[s:e] belong to an identifier, code or address.
 
     A18, iPhone 16, COVID-19, 5G, 192.168.1.1, 888-000-9999, #3.
     """
+    if (s == 0 or t[s - 1] not in _ID_BEFORE) and (e >= len(t) or t[e] not in _ID_AFTER):
+        return False
     if s > 0:
         c = t[s - 1]
         if c.isascii() and (c.isalpha() or c in "_#@"):
@@ -627,10 +722,14 @@ _ORDINAL_BEFORE_RE = re.compile(r"第\s?$")
 _JP_ERA = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 _JP_ERA_BEFORE_RE = re.compile(r"(明治|大正|昭和|平成|令和)\s?$")
 # Other era names: a year in them is neither a Gregorian year nor a duration.
-ERA_BEFORE_RE = re.compile(
-    r"(?:康熙|雍正|乾隆|嘉慶|道光|咸豐|同治|光緒|宣統|洪武|永樂|萬曆|崇禎|貞觀|開元|天寶|神龍|成化|弘治|正德|嘉靖|"
-    r"隆慶|天啟|順治|元和|建武|永和)\s?$"
+_ERA_NAMES = (
+    "康熙", "雍正", "乾隆", "嘉慶", "道光", "咸豐", "同治", "光緒", "宣統", "洪武", "永樂", "萬曆", "崇禎", "貞觀", "開元", "天寶",
+    "神龍", "成化", "弘治", "正德", "嘉靖", "隆慶", "天啟", "順治", "元和", "建武", "永和",
 )
+ERA_BEFORE_RE = re.compile("(?:" + "|".join(_ERA_NAMES) + r")\s?$")
+# The last characters of those era names: ERA_BEFORE_RE can only match at a number whose
+# preceding character is one of them (or whitespace); checked first, for speed.
+ERA_NAME_LAST = frozenset(w[-1] for w in _ERA_NAMES)
 _MONTH_AFTER_RE = re.compile(r"\s?(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)\s?月")
 # Words that make "N年" a length of time (過去5年, 長達100年, 100年來, 建校120年).
 _DURATION_BEFORE_RE = re.compile(

@@ -27,17 +27,20 @@ Not quantities
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from transforms.numbers import (
     ERA_BEFORE_RE,
+    ERA_NAME_LAST,
     Numeral,
     calendar_year,
     in_spans,
     is_identifier_context,
     normalize,
     scan_numerals,
+    scan_numerals_cached,
     url_spans,
 )
 
@@ -159,10 +162,11 @@ _CHENG_WORD_AFTER = "長立員本功績果交熟年就效份分品型都真形�
 _UNIT_CONT_RE = re.compile(r"半|多")  # 年半, 歲半, 年多
 _CHENG_TAIL_RE = re.compile(r"[一二三四五六七八九]|[1-9](?![0-9])|半")
 _MONEY_TAIL_RE = re.compile(r"人民幣|新台幣|新臺幣|台幣|臺幣|美金|港幣|日幣")
-_CUR_PREFIX_RE = re.compile(
-    r"(?:新台幣|新臺幣|台幣|臺幣|美金|人民幣|日幣|港幣|NT\$|US\$|HK\$|S\$|A\$|C\$|NTD|TWD|USD|RMB|CNY|JPY|EUR|GBP|HKD|"
-    r"\$|€|£|¥|￥)\s?$"
+_CUR_PREFIXES = (
+    "新台幣", "新臺幣", "台幣", "臺幣", "美金", "人民幣", "日幣", "港幣", "NT$", "US$", "HK$", "S$", "A$", "C$", "NTD", "TWD",
+    "USD", "RMB", "CNY", "JPY", "EUR", "GBP", "HKD", "$", "€", "£", "¥", "￥",
 )
+_CUR_PREFIX_RE = re.compile("(?:" + "|".join(re.escape(w) for w in _CUR_PREFIXES) + r")\s?$")
 _PREFIX_CUR = {
     "NT$": "TWD", "NTD": "TWD", "TWD": "TWD", "US$": "USD", "USD": "USD", "HK$": "HKD", "HKD": "HKD",
     "S$": "SGD", "A$": "AUD", "C$": "CAD", "RMB": "CNY", "CNY": "CNY", "JPY": "JPY", "EUR": "EUR",
@@ -173,10 +177,8 @@ _PCT_PREFIX_RE = re.compile(r"(百萬萬|百萬|千萬|萬萬|十萬|百|佰|千
 _PCT_DEN = {"百": 100, "佰": 100, "千": 1000, "仟": 1000, "萬": 10**4, "十萬": 10**5, "百萬": 10**6, "千萬": 10**7,
             "萬萬": 10**8, "億": 10**8, "百萬萬": 10**10}
 _PCT_UNIT = {"百": "%", "佰": "%", "千": "‰", "仟": "‰", "萬": "‱"}
-_FRACTION_RE = re.compile(r"分之")
 _RANGE_CONN_RE = re.compile(r"\s?(?:至|到|~|-|—|–|～)\s?")
 _OFFSET_AFTER_RE = re.compile(r"(?:以前|以後|之前|之後|前|後)(?!後|往|進|夕|者|提|景|途|線|面|身|所|任|述|來|去|方|端|期)")
-_APX_AFTER_NUM_RE = re.compile(r"多|餘|余|來")
 _PRE_QUAL_RE = re.compile(
     r"(約莫|大約|大概|約略|(?<![簽合條契預公規相邀節制特和婚赴守違解租續背踐立盟誓約])約|將近|接近|(?<![最附])近|逾|超過|超出|多於|高於|低於|少於|不到|不足|未滿|未達|至少|最少|最多|"
     r"上看|突破|數)有?\s?$"
@@ -188,7 +190,21 @@ _PRE_QUAL = {
     "逾": "over", "超過": "over", "超出": "over", "多於": "over", "高於": "over", "至少": "over", "最少": "over",
     "上看": "over", "突破": "over",
 }
+
+# Speed: the regexes above that end in ``\s?$`` are searched in a few characters before a number;
+# they can only match when the character just before the number is the last character of one of
+# their words (or whitespace), so that one character is checked first.
+_CUR_PREFIX_LAST = frozenset(w[-1] for w in _CUR_PREFIXES)
+_PRE_QUAL_LAST = frozenset([w[-1] for w in _PRE_QUAL] + ["有"])
+# A number becomes a quantity through what follows it only when the next character can start a
+# unit, 個/个 (個半月), 多/餘/來 (400多人), a range connector, 度 (攝氏12度) or is a space; else
+# only a currency before it or a magnitude (萬/億/兆) in it makes it one.
+_AFTER_NUM_FIRST = frozenset([w[0] for w in _UNITS] + list("個个多餘余來至到~-—–～度"))
+_D0 = Decimal(0)
+_D1 = Decimal(1)
+_DHALF = Decimal("0.5")
 _POST_QUAL_RE = re.compile(r"以上|以下|左右|上下|前後|之多|以內|之內|內|不等|出頭|許|起|多|餘")
+_POST_QUAL_FIRST = frozenset("以左上前之內不出許起多餘")  # first characters of those words (fast path)
 _POST_QUAL = {
     "以上": "over", "多": "over", "餘": "over", "起": "over", "出頭": "over",
     "以下": "under", "以內": "under", "之內": "under", "內": "under",
@@ -236,10 +252,10 @@ def _unit_at(t: str, p: int, num: Numeral | None) -> _Unit | None:
                 kind, unit, cur, fac = _UNITS[m.group()]
                 if m.group() in ("年", "天"):  # 個半年 is not written; 個多月 needs 月
                     return None
-                return _Unit(kind, unit, cur, fac, Decimal("0.5") if nxt == "半" else Decimal(0), m.end(),
+                return _Unit(kind, unit, cur, fac, _DHALF if nxt == "半" else _D0, m.end(),
                              "over" if nxt == "多" else None, ustart=m.start())
             if t.startswith("月", q + 2):
-                return _Unit("duration", "月", None, Decimal(1), Decimal("0.5") if nxt == "半" else Decimal(0),
+                return _Unit("duration", "月", None, _D1, _DHALF if nxt == "半" else _D0,
                              q + 3, "over" if nxt == "多" else None, ustart=q + 2)
     m = _UNIT_RE.match(t, q)
     if m is None:
@@ -257,7 +273,7 @@ def _unit_at(t: str, p: int, num: Numeral | None) -> _Unit | None:
         return None
     if w == "周" and num is not None and num.single_cn:
         return None  # 四周 = all around
-    u = _Unit(kind, unit, cur, fac, Decimal(0), end, None, ustart=m.start())
+    u = _Unit(kind, unit, cur, fac, _D0, end, None, ustart=m.start())
     if w == "成":
         tm = _CHENG_TAIL_RE.match(t, end)
         if tm:
@@ -268,7 +284,7 @@ def _unit_at(t: str, p: int, num: Numeral | None) -> _Unit | None:
         cm = _UNIT_CONT_RE.match(t, end)
         if cm:
             if cm.group() == "半":
-                u.add = Decimal("0.5")  # 一年半, 3歲半
+                u.add = _DHALF  # 一年半, 3歲半
             else:
                 u.qual = "over"  # 1年多
             u.end = cm.end()
@@ -299,7 +315,7 @@ def _skip_numeral(t: str, num: Numeral) -> bool:
         return True  # 0800, 02, 09xx: codes and phone numbers
     if num.financial and num.single_cn and not t.endswith("分之", 0, s):
         return True
-    if ERA_BEFORE_RE.search(t, max(0, s - 3), s):
+    if before and (before in ERA_NAME_LAST or before.isspace()) and ERA_BEFORE_RE.search(t, max(0, s - 3), s):
         return True  # 成化三年: a year of an imperial era
     return False
 
@@ -313,7 +329,7 @@ def extract_quantities(text: str) -> list[QuantityMention]:
     if not text:
         return []
     t = normalize(text)
-    nums = scan_numerals(t)
+    nums = scan_numerals_cached(t)
     urls = url_spans(t)
     if urls:
         nums = [x for x in nums if not in_spans(x.start, urls)]
@@ -387,11 +403,12 @@ def extract_quantities(text: str) -> list[QuantityMention]:
 
 def _qualifier(t: str, s: int, e: int, internal: str | None, kind: str | None = None) -> str | None:
     pre = None
-    m = _PRE_QUAL_RE.search(t, max(0, s - 4), s)
+    c = t[s - 1] if s > 0 else ""
+    m = _PRE_QUAL_RE.search(t, max(0, s - 4), s) if c and (c in _PRE_QUAL_LAST or c.isspace()) else None
     if m and not (kind == "duration" and m.group(1) == "近"):  # 近5年來 = the last 5 years
         pre = _PRE_QUAL[m.group(1)]
     post = None
-    pm = _POST_QUAL_RE.match(t, e)
+    pm = _POST_QUAL_RE.match(t, e) if t[e:e + 1] in _POST_QUAL_FIRST else None
     if pm:
         post = _POST_QUAL.get(pm.group())
     if internal and not pre and not post:
@@ -411,7 +428,7 @@ def _signed(t: str, s: int, value: Decimal) -> tuple[int, Decimal]:
     return s, value
 
 
-def _quantity(t: str, text: str, nums: list[Numeral], i: int):
+def _quantity(t: str, text: str, nums: Sequence[Numeral], i: int):
     """The quantity starting with numeral ``nums[i]``: (QuantityMention | None, next index) or None."""
     num = nums[i]
     s, e = num.start, num.end
@@ -419,7 +436,8 @@ def _quantity(t: str, text: str, nums: list[Numeral], i: int):
     prefix_cur = None
     has_prefix = False
     ps = s
-    if s > 0:
+    before = t[s - 1] if s > 0 else ""
+    if before and (before in _CUR_PREFIX_LAST or before.isspace()):
         pm = _CUR_PREFIX_RE.search(t, max(0, s - 4), s)
         if pm:
             w = pm.group().rstrip()
@@ -436,13 +454,16 @@ def _quantity(t: str, text: str, nums: list[Numeral], i: int):
             return None
         num = short[0]
         e = num.end
+    pct_before = before == "之" or before.isspace()  # 百分之 / 千分之 may be written before the number
+    c = t[e:e + 1]
+    if not (has_prefix or pct_before or num.big != 1 or c in _AFTER_NUM_FIRST or c.isspace()):
+        return None  # no unit, fraction, range or temperature can follow (1月, 3日, 一些): not a quantity
     value = _decimal(num.value)
     vmax = _decimal(num.value_max) if num.value_max is not None else None
     internal_qual = "approx" if num.value_max is not None else ("over" if num.approx else None)
 
     # fraction: N分之M
-    fm = _FRACTION_RE.match(t, e)
-    if fm and i + 1 < len(nums) and nums[i + 1].start == fm.end() and value != 0:
+    if t.startswith("分之", e) and i + 1 < len(nums) and nums[i + 1].start == e + 2 and value != 0:
         nxt = nums[i + 1]
         val = _decimal(nxt.value) / value
         qe = nxt.end
@@ -450,7 +471,7 @@ def _quantity(t: str, text: str, nums: list[Numeral], i: int):
                                 _qualifier(t, s, qe, None)), i + 2)
 
     # percentage written before the number: 百分之十五, 千分之2.4
-    pm = _PCT_PREFIX_RE.search(t, max(0, s - 6), s)
+    pm = _PCT_PREFIX_RE.search(t, max(0, s - 6), s) if pct_before else None
     if pm and not (pm.start() > 0 and t[pm.start() - 1] in _NUM_CHARS):
         den = _PCT_DEN[pm.group(1)]
         fac = Decimal(100) / Decimal(den)
@@ -474,13 +495,12 @@ def _quantity(t: str, text: str, nums: list[Numeral], i: int):
 
     # the unit after the number, possibly after 多/餘 (400多人) or a range (3至5億元)
     p = e
-    apx = _APX_AFTER_NUM_RE.match(t, p)
-    if apx:
-        u = _unit_at(t, apx.end(), num)
+    apx = t[p:p + 1]  # 多 / 餘 / 來 between the number and the unit
+    if apx and apx in "多餘余來":
+        u = _unit_at(t, p + 1, num)
         if u is not None:
-            internal_qual = "approx" if apx.group() == "來" else "over"
+            internal_qual = "approx" if apx == "來" else "over"
         else:
-            apx = None
             u = _unit_at(t, p, num)
     else:
         u = _unit_at(t, p, num)
@@ -516,18 +536,18 @@ def _quantity(t: str, text: str, nums: list[Numeral], i: int):
     if u is not None and u.kind == "duration" and _OFFSET_AFTER_RE.match(t, u.end):
         return (None, j)  # 5年前, 3天後: a time offset, see timex
     if u is None and t.startswith("度", e) and _TEMP_PREFIX_RE.search(t, max(0, s - 5), s):
-        u = _Unit("temperature", "℃", None, Decimal(1), Decimal(0), e + 1, None, ustart=e)
+        u = _Unit("temperature", "℃", None, _D1, _D0, e + 1, None, ustart=e)
 
     if u is None:
         if has_prefix:
-            kind, unit, cur, fac = "money", None, prefix_cur, Decimal(1)
+            kind, unit, cur, fac = "money", None, prefix_cur, _D1
             qe = e
         elif num.big > 1 and not num.positional:
-            kind, unit, cur, fac = "number", None, None, Decimal(1)
+            kind, unit, cur, fac = "number", None, None, _D1
             qe = e
         else:
             return None
-        add = Decimal(0)
+        add = _D0
         tail = None
         uqual = None
     else:

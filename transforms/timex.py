@@ -43,7 +43,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from transforms.numbers import Numeral, calendar_year, normalize, parse_number, scan_numerals, url_spans
+from transforms.numbers import Numeral, calendar_year, normalize, parse_number, scan_numerals_cached, url_spans
 
 __all__ = ["TimeMention", "extract_time_expressions", "GRANULARITIES", "MODIFIERS"]
 
@@ -106,18 +106,34 @@ _P_DAY = re.compile(rf"(?P<d>{_DAY2})\s?日(?![本圓元幣商籍方系語文股
 _P_MSLASH = re.compile(r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9/%]|\.[0-9]|:)")
 
 # Candidate positions: a superset of where one of the patterns can start (speed: most
-# characters of a sentence are skipped by this one C-level search).
+# characters of a sentence are skipped by this one C-level search).  The first character is
+# matched by one plain character class (the regex engine then scans for it without trying the
+# alternatives at every position); a lookbehind on that character selects the alternative.
+# An Arabic digit is a candidate only at the start of a number (every handler of a pattern that
+# starts with a digit rejects a digit or "." before it) and only when the digits (and optional
+# spaces) are followed by a character that one of those patterns needs next (``_DIGIT_NEXT``:
+# 年 月 日 天 週 周 星(期) 個(月) 禮(拜), a date separator / . -, a range connector 至 到 起至 ~ – —);
+# that character, group ``nx``, also selects the patterns tried (``_DIGIT_DISPATCH``).
+_DIGIT_NEXT = "/.-–—~至到起年月日天週周星個禮"
 _CNN = "〇零○一二三四五六七八九十百兩廿卅"
+# the first characters of the alternatives, in order
+_TRIGGER_FIRST = (
+    "0123456789" + _CNN + "半" + "今昨明前後大" + "去本來" + "上下這本" + "週周星禮" + "民中西公明大昭平令" + "年月"
+    + "上中下" + "元"
+)
 _TRIGGER_RE = re.compile(
-    r"[0-9]"
-    rf"|[{_CNN}半](?=[{_CNN}]{{0,6}}\s?(?:年|月|日|天|週|周|星期|禮拜|個|至|到|-|~|—|–|起))"
-    r"|(?:今|昨|明|前|後|大)(?=\s?[天日年（(晨早晚夜午]|前|後)"
-    r"|(?:去|本|來)(?=年|月)"
-    r"|[上下這本](?=[上下]?個?(?:週|周|星期|禮拜|月|半年|旬))"
-    r"|(?:週|周|星期|禮拜)(?=[一二三四五六日天末1-7])"
-    r"|民國|民国|中華民國|西元|公元|明治|大正|昭和|平成|令和"
-    r"|[年月](?=[初底末中])|[上中下]旬"
-    r"|元(?=\s?月)"
+    "[" + "".join(sorted(set(_TRIGGER_FIRST))) + "]"
+    r"(?:(?<=[0-9])(?<![0-9.][0-9])(?=[0-9]*\s*(?P<nx>[" + re.escape(_DIGIT_NEXT) + "]))"
+    rf"|(?<=[{_CNN}半])(?=[{_CNN}]{{0,6}}\s?(?:年|月|日|天|週|周|星期|禮拜|個|至|到|-|~|—|–|起))"
+    r"|(?<=[今昨明前後大])(?=\s?[天日年（(晨早晚夜午]|前|後)"
+    r"|(?<=[去本來])(?=年|月)"
+    r"|(?<=[上下這本])(?=[上下]?個?(?:週|周|星期|禮拜|月|半年|旬))"
+    r"|(?<=[週周])(?=[一二三四五六日天末1-7])"
+    r"|(?<=星)期(?=[一二三四五六日天末1-7])|(?<=禮)拜(?=[一二三四五六日天末1-7])"
+    r"|(?<=民)[國国]|(?<=中)華民國|(?<=[西公])元|(?<=明)治|(?<=大)正|(?<=昭)和|(?<=平)成|(?<=令)和"
+    r"|(?<=[年月])(?=[初底末中])"
+    r"|(?<=[上中下])(?=旬)"
+    r"|(?<=元)(?=\s?月))"
 )
 
 _PREFIX_MOD_RE = re.compile(r"(自從|自|從|截至|截止到|截止|直到|迄)\s?$")
@@ -307,7 +323,7 @@ class _Ctx:
 
     def numeral_at(self, s: int) -> Numeral | None:
         if self.nums is None:
-            self.nums = {n.start: n for n in scan_numerals(self.t)}
+            self.nums = {n.start: n for n in scan_numerals_cached(self.t)}
         return self.nums.get(s)
 
 
@@ -637,6 +653,7 @@ _PATTERNS = (
     (_P_MSLASH, _h_mslash),
 )
 _FIRST_CHARS: dict[str, tuple] = {}
+_DIGIT_DISPATCH: dict[str, tuple] = {}  # at a digit: the patterns to try, by the character after the digits
 
 
 def _first_chars() -> None:
@@ -663,6 +680,19 @@ def _first_chars() -> None:
     chars = set("".join(table.values()))
     for ch in chars:
         _FIRST_CHARS[ch] = tuple((p, h) for p, h in _PATTERNS if ch in table[p])
+    # At a digit: the character after the digits (and spaces) that each pattern needs there.
+    digit_next = {
+        _P_SLASH: "/.-",
+        _P_YEAR_RANGE: "-–—~至到",
+        _P_YEAR: "年",
+        _P_OFFSET: "天週周星個禮年",
+        _P_MD: "月",
+        _P_MRANGE: "起至到~-—–",
+        _P_DAY: "日",
+        _P_MSLASH: "/",
+    }
+    for ch in _DIGIT_NEXT:
+        _DIGIT_DISPATCH[ch] = tuple((p, h) for p, h in _FIRST_CHARS["0"] if ch in digit_next[p])
 
 
 _first_chars()
@@ -725,18 +755,23 @@ def extract_time_expressions(text: str, published: dt.date) -> list[TimeMention]
     if isinstance(published, dt.datetime):
         published = published.date()
     t = normalize(text)
+    search = _TRIGGER_RE.search
+    tm = search(t)
+    if tm is None:
+        return []  # no candidate position (most sentences): nothing else to do
     c = _Ctx(t, published)
     out: list[_M] = []
     pos = 0
     n = len(t)
-    search = _TRIGGER_RE.search
     while pos < n:
-        tm = search(t, pos)
-        if tm is None:
-            break
+        if pos:
+            tm = search(t, pos)
+            if tm is None:
+                break
         s = tm.start()
         found = None
-        for pat, h in _FIRST_CHARS.get(t[s], ()):
+        nx = tm.group("nx")
+        for pat, h in (_FIRST_CHARS.get(t[s], ()) if nx is None else _DIGIT_DISPATCH[nx]):
             mm = pat.match(t, s)
             if mm is None:
                 continue
