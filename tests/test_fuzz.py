@@ -73,5 +73,6 @@ def test_pathological_inputs() -> None:
         (header + "\u200b\ufeff\u3000\u00a0" * 100 + "\n").encode("utf-8"),
         (header + "1" * 5000 + "億元\n").encode("utf-8"),
         (header + "民國" * 3000 + "年\n").encode("utf-8"),
+        (header + "他說7022130禮拜前與99999999天後都一樣。\n").encode("utf-8"),  # offsets beyond the calendar
     ]
     assert_every_file_lands_somewhere(contents)

@@ -325,3 +325,8 @@ def test_numbers_that_are_not_dates_are_no_candidates(text):
 
     assert _TRIGGER_RE.search(norm(text)) is None
     assert extract_time_expressions(text, PUB) == []
+
+
+@pytest.mark.parametrize("text", ["7022130禮拜前", "99999999天後", "3000000年前", "500000個月後", "9999999週前"])
+def test_offsets_outside_the_calendar_are_not_dates_and_never_raise(text: str) -> None:
+    assert extract_time_expressions(text, dt.date(2026, 1, 27)) == []

@@ -579,23 +579,27 @@ def _h_offset(c: _Ctx, mm: re.Match) -> _M | None:
         n += 0.5
     sign = -1 if mm.group("od") in ("前", "以前", "之前") else 1
     pub = c.pub
-    if unit in ("天",):
-        if n != int(n):
-            return None
-        day = pub + dt.timedelta(days=sign * int(n))
-        return _M(s, mm.end(), day.isoformat(), "day", True)
-    if unit in ("週", "周", "星期", "個星期", "個禮拜", "禮拜"):
-        if n != int(n):
-            return None
-        return _M(s, mm.end(), _iso_week(pub + dt.timedelta(weeks=sign * int(n))), "week", True)
+    # An offset that lands outside the calendar (7022130禮拜前, 3000000年後) is not a date: no mention, no error.
+    try:
+        if unit in ("天",):
+            if n != int(n):
+                return None
+            day = pub + dt.timedelta(days=sign * int(n))
+            return _M(s, mm.end(), day.isoformat(), "day", True)
+        if unit in ("週", "周", "星期", "個星期", "個禮拜", "禮拜"):
+            if n != int(n):
+                return None
+            return _M(s, mm.end(), _iso_week(pub + dt.timedelta(weeks=sign * int(n))), "week", True)
+    except OverflowError:
+        return None
     months = n * 12 if unit == "年" else n
     if months != int(months):
         return None
     if unit == "年" and n == int(n):
         y = pub.year + sign * int(n)
-        return _M(s, mm.end(), f"{y:04d}", "year", True, y=y)
+        return _M(s, mm.end(), f"{y:04d}", "year", True, y=y) if dt.MINYEAR <= y <= dt.MAXYEAR else None
     y, m = _add_months(pub.year, pub.month, sign * int(months))
-    return _M(s, mm.end(), f"{y:04d}-{m:02d}", "month", True, y=y, m=m)
+    return _M(s, mm.end(), f"{y:04d}-{m:02d}", "month", True, y=y, m=m) if dt.MINYEAR <= y <= dt.MAXYEAR else None
 
 
 def _h_day(c: _Ctx, mm: re.Match) -> _M | None:
