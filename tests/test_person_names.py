@@ -1,14 +1,16 @@
-"""Person-name spans (transforms.person_names): evidence rules, negatives, invariants and speed."""
+"""Person-name spans (transforms.person_names): evidence rules, negatives and invariants (speed is measured by
+scripts/check_entity_outputs.py bench, not here)."""
 
 from __future__ import annotations
 
-import time
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.person_names import find_person_names
+from transforms.gazetteer import WordMatcher, fast_trie, first_char_pattern, iter_first, trie_pattern
+from transforms.person_names import _gaz_conflict, _rx, find_person_names, gazetteer_hits
 
 
 def names(text: str) -> list[str]:
@@ -114,16 +116,68 @@ def test_unknown_word_negatives(text: str) -> None:
     assert names(text) == []
 
 
-def test_throughput() -> None:
-    """Uses the dictionary words of the text (rjieba, ~20 MB/s); measured ~3 MB/s CPU on the realnews bodies.
-    A loose floor here against regressions (shared, loaded machines)."""
-    para = (
-        "行政院長卓榮泰今（27日）接見訪團，他表示，台美雙方已取得實質成果。立委王美惠指出，預算仍有爭議，"
-        "國民黨團總召傅崐萁則說，將全力審查。美國總統川普與日本首相石破茂通話，雙方討論印太安全。"
-    )
-    text = "\n".join(para for _ in range(400))
-    find_person_names(text)
-    t0 = time.process_time()
-    find_person_names(text)
-    rate = len(text.encode("utf-8")) / 1e6 / max(time.process_time() - t0, 1e-9)
-    assert rate > 0.5, f"{rate:.2f} MB/s"
+# --------------------------------------------------------------------------------------------------
+# The fast matching helpers give the same matches as the plain patterns they replace.
+
+_ALPHABET = list("台臺北市中國美日大學協會公司長總統院卓榮泰林陳表示說，。（）AB ab\n")
+_texts = st.text(alphabet=st.sampled_from(_ALPHABET), max_size=80)
+_words = st.lists(st.text(alphabet=st.sampled_from(_ALPHABET[:24]), min_size=1, max_size=4), min_size=1, max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_words, _texts, st.integers(1, 5))
+def test_word_matcher_is_the_overlapping_trie(words: list[str], text: str, groups: int) -> None:
+    plain = re.compile(f"(?=({trie_pattern(words)}))")
+    want = ([m.start(1) for m in plain.finditer(text) if m.end(1) > m.start(1)],
+            [m.end(1) for m in plain.finditer(text) if m.end(1) > m.start(1)])
+    assert WordMatcher(words, groups).find(text) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(_words, _texts, st.integers(0, 80), st.integers(0, 80))
+def test_fast_trie_and_first_char_pattern_match_like_the_plain_pattern(
+    words: list[str], text: str, pos: int, endpos: int
+) -> None:
+    # A pattern with a lookbehind, a trie and a lookahead, as the extractors write them.
+    body = "(?<![AB])(?:{})(?:長|總統)?(?![ab])"
+    plain = re.compile(body.format(trie_pattern(words)))
+    fast = first_char_pattern(body.format(fast_trie(words)), {w[0] for w in words})
+    want = [m.span() for m in plain.finditer(text, pos, endpos)]
+    assert [m.span(1) for m in iter_first(fast.search, text, pos, endpos)] == want
+    assert [m.span() for m in re.finditer(body.format(fast_trie(words)), text[pos:endpos])] == [
+        m.span() for m in plain.finditer(text[pos:endpos])
+    ]
+    two = [w for w in words if len(w) >= 2]
+    if two:
+        plain2 = re.compile(body.format(trie_pattern(two)))
+        fast2 = first_char_pattern(body.format(fast_trie(two)), {w[0] for w in two}, {w[1] for w in two})
+        assert [m.span(1) for m in iter_first(fast2.search, text, pos, endpos)] == [
+            m.span() for m in plain2.finditer(text, pos, endpos)
+        ]
+
+
+_GAZ_TEXT = st.text(alphabet=st.sampled_from(list("台北市中國美國台灣民進黨國民黨大學林志明表示，在的")), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GAZ_TEXT, st.data())
+def test_gaz_conflict_is_the_windowed_scan(text: str, data: st.DataObject) -> None:
+    """_gaz_conflict (from the text's gazetteer hits) answers as a finditer of the place / organisation trie over
+    text[start - 8 : end + 8] did."""
+    rx = _rx()
+    plain = re.compile(trie_pattern(rx.gaz_set))
+    if len(text) < 2:
+        return
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    for allow_inner in (False, True):
+        want = False
+        for m in plain.finditer(text, max(0, start - 8), min(len(text), end + 8)):
+            s, e = m.span()
+            if e <= start or s >= end:
+                continue
+            if allow_inner and s >= start and e <= end and (s, e) != (start, end):
+                continue
+            want = True
+            break
+        assert _gaz_conflict(text, start, end, rx, allow_inner, gazetteer_hits(text)) == want

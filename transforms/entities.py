@@ -33,13 +33,22 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from transforms.gazetteer import Gazetteer, char_class, load, trie_pattern
+from transforms.gazetteer import Gazetteer, char_class, fast_trie, first_char_pattern, iter_first, load, trie_pattern
 from transforms.model import Sentence
-from transforms.person_names import BARE, EVIDENCE, GAZETTEER, PLACE_LIKE_ENDINGS, REPEATED, name_spans, words_of
+from transforms.person_names import (
+    BARE,
+    EVIDENCE,
+    GAZETTEER,
+    PLACE_LIKE_ENDINGS,
+    REPEATED,
+    gazetteer_hits,
+    name_spans,
+    words_of,
+)
 
 PERSON, ORG, GPE, LOC = "PERSON", "ORG", "GPE", "LOC"
 
@@ -198,6 +207,8 @@ _INSTITUTIONS = set(
 _PEOPLE_NOUN_NEXT = set("民口數員士才力物權類氣工造質事")
 
 _ALIAS_CONTENT = re.compile(r"[A-Za-z][A-Za-z0-9 .,'’&\-/·:，、;；+]*[A-Za-z0-9.)]?")
+_ALIAS_SPLIT = re.compile(r"[，、;；]|,\s+(?!(?:Jr|Sr|II|III|IV)\b)")
+_BLOCKED = re.compile(r"「([^「」，。！？\n]{1,25})」|《([^《》\n]{1,40})》|〈([^〈〉\n]{1,40})〉")
 _ORG_WORDS = re.compile(
     r"\b(?:Council|Association|Inc|Corp|Corporation|Company|Co|Ltd|LLC|PLC|Bank|University|College|Institute|Agency|"
     r"Group|Foundation|Party|Ministry|Department|Office|Committee|Commission|Organi[sz]ation|Center|Centre|Electric|"
@@ -206,7 +217,7 @@ _ORG_WORDS = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
     start: int
     end: int
@@ -220,7 +231,6 @@ class _Cand:
 
 @dataclass
 class _Rx:
-    gaz: re.Pattern[str]
     gaz_latin: re.Pattern[str]
     bracket: re.Pattern[str]
     org_suffix: re.Pattern[str]
@@ -228,12 +238,15 @@ class _Rx:
     gpe_suffix: re.Pattern[str]
     loc_suffix: re.Pattern[str]
     stem: re.Pattern[str]
-    break_words: re.Pattern[str]
+    stem_block_last: re.Pattern[str]  # up to the last character in a range that cannot be in a stem
+    unbreak: re.Pattern[str]
+    break_words: re.Pattern[str]  # a first_char_pattern (the word is group 1)
     places_only: re.Pattern[str]
     generic_only: re.Pattern[str]
     short_title: re.Pattern[str]
     translit_run: re.Pattern[str]
     short_bare: re.Pattern[str]
+    short_bare_start: re.Pattern[str]
     title_at: re.Pattern[str]
     titles: frozenset[str]
     prefixes: tuple[str, ...]
@@ -254,7 +267,7 @@ def _rx() -> _Rx:
         gaz_type.setdefault(spelling, (typ, canonical, 5))
     for spelling, canonical in g.orgs.items():
         gaz_type.setdefault(spelling, (ORG, canonical, 5))
-    cn_words = [w for w in gaz_type if not w.isascii() and len(w) >= 2]
+    # The Chinese names are matched by person_names.gazetteer_hits (the same three lists).
     latin_words = [w for w in gaz_type if w.isascii() and len(w) >= 2]
     org_class: dict[str, tuple[bool, bool]] = {}
     for words, place_ok, mixed_ok in _ORG_SUFFIXES:
@@ -262,39 +275,56 @@ def _rx() -> _Rx:
             org_class.setdefault(w, (place_ok, mixed_ok))
     stem_chars = "".join(sorted(_BREAK_CHARS))
     sur = char_class(g.surnames_common | g.surnames_other)
-    surc = trie_pattern(g.surnames_compound | g.surnames_japanese)
-    sur_first = char_class(
-        {w[0] for w in g.surnames_compound | g.surnames_japanese} | g.surnames_common | g.surnames_other
-    )
-    titles = trie_pattern(g.titles)
-    verbs = trie_pattern(g.verbs)
-    generic = trie_pattern(w for w in _GENERIC if len(w) >= 1)
-    places = trie_pattern(w for w in g.places if len(w) >= 2)
+    # fast_trie: the same matches as trie_pattern, with first-character classes in front; first_char_pattern
+    # (searched with iter_first): the whole match is group 1, the pattern's own groups follow (gazetteer docs).
+    surc = fast_trie(g.surnames_compound | g.surnames_japanese)
+    first_sur = {w[0] for w in g.surnames_compound | g.surnames_japanese} | g.surnames_common | g.surnames_other
+    sur_first = char_class(first_sur)
+    titles = fast_trie(g.titles)
+    verbs = fast_trie(g.verbs)
+    generic = fast_trie(w for w in _GENERIC if len(w) >= 1)
+    places = fast_trie(w for w in g.places if len(w) >= 2)
+    t = char_class(g.translit_chars)
+    short_bare_adverbs = "也則亦並又再更曾已都就"
+    compound_names = [w for w in g.surnames_compound | g.surnames_japanese if len(w) > 1]
+    short_bare = f"(?={sur_first})({surc}|{sur})(?=[{short_bare_adverbs}]?(?:{verbs}))"
     return _Rx(
-        # Overlapping matches (a lookahead): 其中國民黨 gives 中國 and 國民黨, and the longer one wins later.
-        gaz=re.compile(f"(?={char_class({w[0] for w in cn_words})})(?=({trie_pattern(cn_words)}))"),
-        gaz_latin=re.compile(f"(?<![A-Za-z0-9])(?:{trie_pattern(latin_words)})(?![A-Za-z0-9])"),
+        gaz_latin=first_char_pattern(
+            f"(?<![A-Za-z0-9])(?:{fast_trie(latin_words)})(?![A-Za-z0-9])", {w[0] for w in latin_words}
+        ),
         bracket=re.compile(r"[（(]\s*([^（）()\n]{1,120}?)\s*[）)]"),
-        org_suffix=re.compile(f"(?={char_class({w[0] for w in org_class})})(?:{trie_pattern(org_class)})"),
-        fac_suffix=re.compile(
-            f"(?={char_class({w[0] for w in _FACILITY_SUFFIXES})})(?:{trie_pattern(_FACILITY_SUFFIXES)})"
-        ),
-        gpe_suffix=re.compile(f"(?:{trie_pattern(_GPE_SUFFIXES)})"),
-        loc_suffix=re.compile(f"(?:{trie_pattern(_LOC_SUFFIXES)})"),
+        org_suffix=first_char_pattern(fast_trie(org_class), {w[0] for w in org_class}),
+        fac_suffix=first_char_pattern(fast_trie(_FACILITY_SUFFIXES), {w[0] for w in _FACILITY_SUFFIXES}),
+        gpe_suffix=first_char_pattern(fast_trie(_GPE_SUFFIXES), {w[0] for w in _GPE_SUFFIXES}),
+        loc_suffix=first_char_pattern(fast_trie(_LOC_SUFFIXES), {w[0] for w in _LOC_SUFFIXES}),
         stem=re.compile(
-            f"(?:{trie_pattern(_UNBREAK)}|[A-Za-z]|[^\\x00-\\u33ff\\ua000-\\uffff{re.escape(stem_chars)}])+$"
+            f"(?:{fast_trie(_UNBREAK)}|[A-Za-z]|[^\\x00-\\u33ff\\ua000-\\uffff{re.escape(stem_chars)}])+$"
         ),
-        break_words=re.compile(trie_pattern(_BREAK_WORDS)),
+        stem_block_last=re.compile(
+            f"(?s:.*)(?:[^A-Za-z\\u3400-\\u9fff\\U00010000-\\U0010ffff]|[{re.escape(stem_chars)}])"
+        ),
+        unbreak=re.compile(trie_pattern(_UNBREAK)),
+        break_words=first_char_pattern(fast_trie(_BREAK_WORDS), {w[0] for w in _BREAK_WORDS}),
         places_only=re.compile(f"(?:{places})+"),
         generic_only=re.compile(f"(?:{places}|{generic})+"),
-        short_title=re.compile(
-            f"(?={sur_first})(?:{surc}|{sur})(?:{trie_pattern(list(g.titles) + list(g.honorifics))})"
+        short_title=first_char_pattern(
+            f"(?={sur_first})(?:{surc}|{sur})(?:{fast_trie(list(g.titles) + list(g.honorifics))})",
+            first_sur,
+            # the second character: a compound surname's, or a title's first after a one-character surname
+            {w[1] for w in g.surnames_compound | g.surnames_japanese if len(w) > 1}
+            | {w[0] for w in list(g.titles) + list(g.honorifics)},
         ),
-        translit_run=re.compile(f"(?<!{char_class(g.translit_chars)}){char_class(g.translit_chars)}{{2,8}}(?!{char_class(g.translit_chars)})"),
+        translit_run=first_char_pattern(f"(?<!{t}){t}{{2,8}}(?!{t})", g.translit_chars),
+        # A bare surname at a clause start: the text's start or after one of these characters. The pattern is
+        # led by the surname's first character and the next one (a verb's, an adverb's or a family name's
+        # second), so that the engine skips to them; the surname is group 1.
         short_bare=re.compile(
-            f"(?:(?<=^)|(?<=[，。；：「」、\\s]))(?={sur_first})({surc}|{sur})(?=(?:也|則|亦|並|又|再|更|曾|已|都|就)?(?:{verbs}))"
+            f"{sur_first}"
+            f"{char_class({w[0] for w in g.verbs} | set(short_bare_adverbs) | {w[1] for w in compound_names})}"
+            f"(?<=[，。；：「」、\\s][\\s\\S]{{2}})(?<=(?={short_bare})[\\s\\S]{{2}})"
         ),
-        title_at=re.compile(f"(?:{trie_pattern(g.title_prefixes)})?(?:{titles})"),
+        short_bare_start=re.compile(short_bare),
+        title_at=re.compile(f"(?:{fast_trie(g.title_prefixes)})?(?:{titles})"),
         titles=frozenset(g.titles),
         prefixes=g.title_prefixes,
         org_class=org_class,
@@ -322,7 +352,7 @@ def _alias_items(content: str) -> list[str] | None:
     m = _ALIAS_CONTENT.fullmatch(content)
     if not m or sum(c.isalpha() for c in content) < 2:
         return None
-    items = [p.strip(" ,;") for p in re.split(r"[，、;；]|,\s+(?!(?:Jr|Sr|II|III|IV)\b)", content)]
+    items = [p.strip(" ,;") for p in _ALIAS_SPLIT.split(content)]
     items = [p for p in items if len(p) >= 2 and any(c.isalpha() for c in p)]
     return items or None
 
@@ -334,9 +364,14 @@ def _find_brackets(text: str, rx: _Rx) -> tuple[list[tuple[int, int, list[str]]]
         items = _alias_items(m.group(1))
         if items is not None:
             brackets.append((m.start(), m.end(), items))
-    for m in re.finditer(r"「([^「」，。！？\n]{1,25})」|《([^《》\n]{1,40})》|〈([^〈〉\n]{1,40})〉", text):
+    for m in _BLOCKED.finditer(text):
         blocked.append((m.start(), m.end()))
     return brackets, blocked
+
+
+def _in_sorted(values: list[int], x: int) -> bool:
+    k = bisect.bisect_left(values, x)
+    return k < len(values) and values[k] == x
 
 
 def _inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -346,13 +381,25 @@ def _inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
 def _stem_start(text: str, end: int, rx: _Rx, max_len: int, floor: int) -> int:
     """Leftmost start of a name stem ending at `end` (no break characters, no break words)."""
     lo = max(floor, end - max_len)
-    m = rx.stem.search(text, lo, end)
-    if not m:
+    # The stem is what `rx.stem` finds in text[lo:end]. Without a word of _UNBREAK in the window (the only
+    # tokens longer than one character) and without a line break at its end (where `$` also matches), that is
+    # everything after the last character that is not a stem character: found in one step.
+    last = rx.stem_block_last.match(text, lo, end)
+    if last is None:
+        start = lo if lo < end else end
+    elif rx.unbreak.search(text, lo, end) is None and not (last.end() == end and text[end - 1] == "\n"):
+        start = last.end()
+    else:
+        m = rx.stem.search(text, lo, end)
+        start = m.start() if m else end
+    if start >= end:
         return end
-    start = m.start()
     # Cut after the rightmost break word inside the stem (or straddling its start).
-    for bw in rx.break_words.finditer(text, max(0, start - 1), end):
-        start = max(start, bw.end())
+    search = rx.break_words.search
+    bw = search(text, max(0, start - 1), end)
+    while bw is not None:
+        start = max(start, bw.end(1))
+        bw = search(text, bw.end(1), end)
     return start
 
 
@@ -370,17 +417,29 @@ def _stem_kind(stem: str, rx: _Rx) -> str:
 
 def _scan(text: str, rx: _Rx) -> _Scan:
     brackets, blocked = _find_brackets(text, rx)
-    bracket_spans = [(a, b) for a, b, _ in brackets]
     cands: list[_Cand] = []
+    if brackets:
+        in_bracket = bytearray(len(text) + 1)  # 1 inside a Latin bracket
+        for a, b, _ in brackets:
+            in_bracket[a:b] = b"\x01" * (b - a)
 
-    def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in bracket_spans)
+        def free(s: int, e: int) -> bool:
+            """Does [s, e) overlap no Latin bracket?"""
+            return in_bracket.find(1, s, e) < 0
+
+    else:
+
+        def free(s: int, e: int) -> bool:
+            return True
 
     # Gazetteer.
     covered = 0  # end of the longest match so far: a match inside it adds nothing
-    bounds: set[int] | None = None
-    for m in rx.gaz.finditer(text):
-        s, e = m.span(1)
+    bounds: tuple[list[int], list[int]] | None = None
+    # Every start of a gazetteer name with the longest name there (overlapping: 其中國民黨 gives 中國 and 國民黨,
+    # and the longer one wins later).
+    hits = gazetteer_hits(text)
+    gaz_type = rx.gaz_type
+    for s, e in zip(hits.starts, hits.ends):
         if e <= covered:
             continue
         if e - s == 2:
@@ -388,16 +447,16 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             # 台中: the dictionary glues place + 廠 / 店 / 港 into one word).
             if bounds is None:
                 ws = words_of(text)
-                bounds = set(ws.starts) | set(ws.ends)
-            if s not in bounds:
+                bounds = ws.starts, ws.ends
+            if not (_in_sorted(bounds[0], s) or _in_sorted(bounds[1], s)):
                 continue
         covered = e
-        typ, canonical, prio = rx.gaz_type[m.group(1)]
+        typ, canonical, prio = gaz_type[text[s:e]]
         if free(s, e):
             cands.append(_Cand(s, e, typ, canonical, prio))
-    for m in rx.gaz_latin.finditer(text):
-        s, e = m.span()
-        typ, canonical, prio = rx.gaz_type[m.group()]
+    for m in iter_first(rx.gaz_latin.search, text):
+        s, e = m.span(1)
+        typ, canonical, prio = rx.gaz_type[m.group(1)]
         if free(s, e):
             cands.append(_Cand(s, e, typ, canonical, prio))
 
@@ -406,11 +465,12 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         if free(ns.start, ns.end):
             prio = {GAZETTEER: 6, EVIDENCE: 5, REPEATED: 4, BARE: 3}[ns.strength]
             cands.append(_Cand(ns.start, ns.end, PERSON, text[ns.start : ns.end], prio))
-    for m in rx.short_title.finditer(text):
-        s, e = m.span()
+    for m in iter_first(rx.short_title.search, text):
+        s, e = m.span(1)
         k = 2 if text[s : s + 2] in rx.compound else 1
         cands.append(_Cand(s, e, PERSON, "", 2, "short_title", text[s : s + k], text[s + k : e]))
-    for m in rx.short_bare.finditer(text):
+    m0 = rx.short_bare_start.match(text)
+    for m in ([m0] if m0 else []) + list(rx.short_bare.finditer(text)):
         s, e = m.span(1)
         cands.append(_Cand(s, e, PERSON, "", 1, "short_bare", text[s:e]))
 
@@ -430,6 +490,8 @@ def _scan(text: str, rx: _Rx) -> _Scan:
 
     evidence_people = [(c.start, c.end) for c in cands if c.type == PERSON and c.kind == "full" and c.prio >= 5]
     person_spans = sorted((c.start, c.end) for c in cands if c.type == PERSON and c.kind == "full" and c.prio >= 3)
+    person_starts = [a for a, _ in person_spans]
+    person_longest = max((b - a for a, b in person_spans), default=0)
 
     def crosses_gaz(start: int, end: int) -> bool:
         """Does a gazetteer name overlap [start, end) without lying inside it (中國江西省: 中國 + 江 is not a river),
@@ -437,7 +499,10 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         for a, b in gaz_spans[max(0, bisect.bisect_left(gaz_starts, start - 12)) : bisect.bisect_left(gaz_starts, end)]:
             if b > start and not (start <= a and b <= end):
                 return True
-        return any(a < end and start < b and not (start <= a and b <= end) for a, b in person_spans)
+        # (Only names starting less than the longest name's length before `start` can reach into the span.)
+        lo = bisect.bisect_right(person_starts, start - person_longest)
+        hi = bisect.bisect_left(person_starts, end)
+        return any(start < b and not (start <= a and b <= end) for a, b in person_spans[lo:hi])
 
     ws = None
 
@@ -500,13 +565,17 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             k += 1
         return s - k if k >= 2 else None
 
-    def suffix_cands(pattern: re.Pattern[str], max_stem: int, anchor_end: bool, make) -> None:
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            if _inside(blocked, s, e) or not free(s, e):
+    def suffix_cands(pattern: re.Pattern[str], max_stem: int, anchor_end: bool, make, reject) -> None:
+        """Candidates by suffix: `reject(s, e, suffix)` says quickly (before the name part is looked for) that
+        the suffix is part of an ordinary word; `make(start, s, e, suffix)` decides on the name part."""
+        for m in iter_first(pattern.search, text):
+            s, e = m.span(1)
+            if s == 0 or reject(s, e, m.group(1)):
+                continue  # (a suffix at the start has no name part)
+            if (blocked and _inside(blocked, s, e)) or not free(s, e):
                 continue
             if e < len(text) and (
-                text[e] in _SUFFIX_FOLLOW_BLOCK or text[e] in _PLACE_SUFFIX_FOLLOW_BLOCK.get(m.group()[-1], "")
+                text[e] in _SUFFIX_FOLLOW_BLOCK or text[e] in _PLACE_SUFFIX_FOLLOW_BLOCK.get(text[e - 1], "")
             ):
                 continue
             if e in gaz_at_end and gaz_at_end[e] < s:
@@ -514,7 +583,16 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             start = stem_start(s, max_stem, anchor_end)
             if start is None or start >= s:
                 continue
-            make(start, s, e, m.group())
+            make(start, s, e, m.group(1))
+
+    def reject_org(s: int, e: int, suffix: str) -> bool:
+        if suffix == "軍" and e < len(text) and text[e] in _ARMY_FOLLOW_BLOCK:
+            return True
+        if (suffix == "局" and (text[s - 1] in _JU_WORDS or text[e : e + 1] in ("處", "勢"))) or (
+            suffix == "隊" and text[s - 1] in "團梯部"
+        ):
+            return True  # 布局, 僵局, 變局, 局處; 團隊, 梯隊 are ordinary words
+        return suffix == "黨" and text[e : e + 1] == "部"  # 中央黨部: the office, not the party
 
     def make_org(start: int, s: int, e: int, suffix: str) -> None:
         for p in _COMPANY_PREFIXES:
@@ -525,14 +603,6 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         stem = text[start:s]
         place_ok, mixed_ok = rx.org_class[suffix]
         kind = _stem_kind(stem, rx)
-        if suffix == "軍" and e < len(text) and text[e] in _ARMY_FOLLOW_BLOCK:
-            return
-        if (suffix == "局" and (text[s - 1] in _JU_WORDS or text[e : e + 1] in ("處", "勢"))) or (
-            suffix == "隊" and text[s - 1] in "團梯部"
-        ):
-            return  # 布局, 僵局, 變局, 局處; 團隊, 梯隊 are ordinary words
-        if suffix == "黨" and text[e : e + 1] == "部":
-            return  # 中央黨部: the office, not the party
         if suffix in ("黨", "黨部") and kind == "generic" and stem not in _PARTY_NOT_NAMES and len(stem) >= 2:
             kind = "name"  # 勞動黨, 共產黨, 自由黨
         if suffix in _NEEDS_PLACE and kind == "name" and place_at_start.get(start, s) < s:
@@ -562,9 +632,10 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         if not crosses_gaz(start, e):
             cands.append(_Cand(start, e, ORG, name, 3))
 
+    def reject_fac(s: int, e: int, suffix: str) -> bool:
+        return suffix == "港" and text[s - 1] in "出入進離返靠抵泊停回"  # 出港, 進港: leaving or entering a port
+
     def make_fac(start: int, s: int, e: int, suffix: str) -> None:
-        if suffix == "港" and text[s - 1] in "出入進離返靠抵泊停回":
-            return  # 出港, 進港: leaving or entering a port, not a port's name
         start = after_verb_phrase(start, s, facility=True)  # 租用海景飯店
         stem = text[start:s]
         kind = _stem_kind(stem, rx)
@@ -576,11 +647,12 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             return
         cands.append(_Cand(start, e, LOC, text[start:e].replace("臺", "台"), 2))
 
+    def reject_place(s: int, e: int, suffix: str) -> bool:
+        block = _PLACE_SUFFIX_BLOCK.get(suffix[0])
+        return bool(block) and text[s - 1] in block  # 網路, 地區, 股市 …
+
     def make_place(typ: str):
         def make(start: int, s: int, e: int, suffix: str) -> None:
-            block = _PLACE_SUFFIX_BLOCK.get(suffix[0])
-            if block and text[s - 1] in block:
-                return
             stem = text[start:s]
             if len(stem) < 2 or stem in _GENERIC_PLACE_STEMS or stem[-2:] in _GENERIC_PLACE_STEMS:
                 return
@@ -601,10 +673,10 @@ def _scan(text: str, rx: _Rx) -> _Scan:
 
         return make
 
-    suffix_cands(rx.org_suffix, 12, False, make_org)
-    suffix_cands(rx.fac_suffix, 8, False, make_fac)
-    suffix_cands(rx.gpe_suffix, 4, True, make_place(GPE))
-    suffix_cands(rx.loc_suffix, 4, True, make_place(LOC))
+    suffix_cands(rx.org_suffix, 12, False, make_org, reject_org)
+    suffix_cands(rx.fac_suffix, 8, False, make_fac, reject_fac)
+    suffix_cands(rx.gpe_suffix, 4, True, make_place(GPE), reject_place)
+    suffix_cands(rx.loc_suffix, 4, True, make_place(LOC), reject_place)
 
     # Demonyms and languages are not places (日本人, 美國籍, 法文).
     def demonym(c: _Cand) -> bool:
@@ -623,7 +695,7 @@ def _scan(text: str, rx: _Rx) -> _Scan:
             return True  # 廣東話, 上海話 are languages (台灣話題 is not)
         return nxt == "文" and not (nxt2 and nxt2 in "化件字學創物明")
 
-    cands = [c for c in cands if not demonym(c)]
+    cands = [c for c in cands if c.type != GPE or not demonym(c)]
     return _Scan(text, cands, brackets, blocked)
 
 
@@ -634,7 +706,7 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     taken: list[_Cand] = []
     occupied = bytearray(max((c.end for c in cands), default=0) + 1)
     for c in order:
-        if any(occupied[c.start : c.end]):
+        if occupied.find(1, c.start, c.end) >= 0:
             continue
         taken.append(c)
         occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -662,27 +734,29 @@ def _translit_places(text: str, selected: list[_Cand], rx: _Rx) -> list[_Cand]:
             place_end.add(c.end)
     extra = []
     ws = None
-    for m in rx.translit_run.finditer(text):
-        s, e = m.span()
-        if any(occupied[s:e]) or any(a == b for a, b in zip(m.group(), m.group()[1:])):
+    for m in iter_first(rx.translit_run.search, text):
+        s, e = m.span(1)
+        run = m.group(1)
+        if occupied.find(1, s, e) >= 0 or any(a == b for a, b in zip(run, run[1:])):
             continue
         after = text[e] if e < len(text) else "。"
         if after not in _AFTER_PLACE and not after.isspace():
             # Otherwise the run must end where a dictionary word ends and be followed by a word that is not a
             # lone content character (德國維斯巴赫設立…: 維斯巴赫 | 設立).
+            if e - s < 3:
+                continue
             if ws is None:
                 ws = words_of(text)
-                word_at = {st: k for k, st in enumerate(ws.starts)}
-            k = word_at.get(e)
-            if e - s < 3 or k is None or s not in word_at or ws.tags[k] not in _AFTER_PLACE_TAGS:
+            k = bisect.bisect_left(ws.starts, e)
+            if k >= len(ws.starts) or ws.starts[k] != e or not _in_sorted(ws.starts, s) or ws.tags[k] not in _AFTER_PLACE_TAGS:
                 continue
         before = text[s - 1] if s > 0 else "。"
         if before == "於" and s > 1 and text[s - 2] in _YU_LOCATIVE:
             before = "在"
         if s in place_end or before in _LOCATIVE or (
-            m.group().endswith(PLACE_LIKE_ENDINGS) and e - s >= 3
+            run.endswith(PLACE_LIKE_ENDINGS) and e - s >= 3
         ):
-            extra.append(_Cand(s, e, GPE, m.group(), 1))
+            extra.append(_Cand(s, e, GPE, run, 1))
     return sorted(selected + extra, key=lambda c: c.start) if extra else selected
 
 
@@ -756,6 +830,38 @@ def _title_after(text: str, end: int, bracket_at: dict[int, int], rx: _Rx) -> st
 
 # --------------------------------------------------------------------------------------------------
 # Resolution
+
+
+def _is_alnum_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i] in _ASCII_ALNUM
+
+
+_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _whole_word_matches(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """The matches of ``(?<![A-Za-z0-9])(?:{trie_pattern(words)})(?![A-Za-z0-9])`` in `text` (left to right,
+    non-overlapping, the longest word that fits at each position), without compiling a pattern for a few
+    words of one article: str.find for each word, then the same choices in order."""
+    at: dict[int, list[str]] = {}
+    for w in words:
+        if not w:
+            continue
+        i = text.find(w)
+        while i >= 0:
+            at.setdefault(i, []).append(w)
+            i = text.find(w, i + 1)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for p in sorted(at):
+        if p < pos or _is_alnum_at(text, p - 1):
+            continue
+        for w in sorted(at[p], key=len, reverse=True):
+            if not _is_alnum_at(text, p + len(w)):
+                out.append((p, p + len(w)))
+                pos = p + len(w)
+                break
+    return out
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -885,18 +991,16 @@ def extract_entities(body: str, sentences: Sequence[Sentence], captions: Sequenc
     # English aliases used on their own in the body.
     body_scan, body_sel = scans[0], selected[0]
     if alias_owner:
-        pat = re.compile(f"(?<![A-Za-z0-9])(?:{trie_pattern(alias_owner)})(?![A-Za-z0-9])")
         occupied = bytearray(len(body) + 1)
         for c in body_sel:
             occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
         for a, b, _ in body_scan.brackets:
             occupied[a:b] = b"\x01" * (b - a)
         extra = []
-        for m in pat.finditer(body):
-            s, e = m.span()
-            if any(occupied[s:e]):
+        for s, e in _whole_word_matches(body, alias_owner):
+            if occupied.find(1, s, e) >= 0:
                 continue
-            typ, name = alias_owner[m.group()]
+            typ, name = alias_owner[body[s:e]]
             extra.append(_Cand(s, e, typ, name, 2, "latin_alias"))
         if extra:
             body_sel = sorted(body_sel + extra, key=lambda c: c.start)

@@ -34,8 +34,18 @@ import bisect
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
+from typing import NamedTuple
 
-from transforms.gazetteer import char_class, cjk_class_without, load, trie_pattern
+from transforms.gazetteer import (
+    WordMatcher,
+    char_class,
+    cjk_class_without,
+    fast_trie,
+    first_char_pattern,
+    iter_first,
+    load,
+    trie_pattern,
+)
 from transforms.segmenter import get_segmenter
 
 # Evidence strength of a candidate (higher wins an overlap).
@@ -76,8 +86,9 @@ _NOT_NAMES = set(
 )
 
 
-@dataclass(frozen=True)
-class NameSpan:
+class NameSpan(NamedTuple):
+    """A person-name span (a named tuple: thousands are made per batch of articles)."""
+
     start: int
     end: int
     strength: int  # GAZETTEER | EVIDENCE | REPEATED | BARE
@@ -94,7 +105,7 @@ class _Rx:
     after_ev: re.Pattern[str]
     bare_foreign: re.Pattern[str]
     persons: re.Pattern[str]
-    gaz: re.Pattern[str]
+    gaz: WordMatcher
     given: frozenset[str]
     common: frozenset[str]
     japanese: frozenset[str]
@@ -107,50 +118,77 @@ class _Rx:
     roles: frozenset[str]
     notname: frozenset[str]
     name_first: frozenset[str]
+    compound_first: frozenset[str]
 
 
 @cache
 def _rx() -> _Rx:
     g = load()
     sur1 = char_class(g.surnames_common | g.surnames_other)
-    surc = trie_pattern(g.surnames_compound)
+    # fast_trie: the same matches as trie_pattern, with first-character classes in front (docs in gazetteer).
+    surc = fast_trie(g.surnames_compound)
     giv = cjk_class_without(g.notname_chars)
     t = char_class(g.translit_chars)
-    titles = trie_pattern(list(g.titles))
-    after_words = trie_pattern(
+    titles = fast_trie(list(g.titles))
+    after_words = fast_trie(
         list(g.titles) + list(g.honorifics) + list(g.kin) + list(g.verbs)
         + ["今天", "今日", "昨天", "昨日", "今（", "昨（", "今(", "昨(", "日前", "稍早", "等人", "本人", "一行", "夫婦"]
     )
     adv = "(?:也|則|亦|並|又|再|更|曾|已|都|就|今|昨)?"
     latin_person = r"\s*[（(]\s*[A-Z][A-Za-z'’.\-]*(?:[ ·\-]+[A-Z][A-Za-z'’.\-]*)+\s*[，,、;；)）]"
-    jp = trie_pattern(g.surnames_japanese)
-    # A first-character class in front lets the engine skip most positions quickly.
+    jp = fast_trie(g.surnames_japanese)
     sur_first = char_class({w[0] for w in g.surnames_compound | g.surnames_japanese} | g.surnames_common | g.surnames_other)
     cn = f"(?={sur_first})(?:{surc}|{jp}|{sur1}){giv}{{1,2}}"
     tr = f"{t}{{2,6}}"
-    # Title + name (Chinese or foreign); the title is consumed, the name is group 1.
-    title_before = re.compile(f"(?:{titles})({cn}|{t}{{2,6}}(?![·・‧．•]))")
+    # first_char_pattern (searched with iter_first): group 1 is the whole match, the pattern's own groups follow.
+    first_sur = {w[0] for w in g.surnames_compound | g.surnames_japanese} | g.surnames_common | g.surnames_other
+    # Title + name (Chinese or foreign); the title is consumed, the name is group 2.
+    # (Its second character: a title's, or a name's first after a one-character title.)
+    title_second = {w[1] for w in g.titles if len(w) > 1} | (
+        first_sur | g.translit_chars if any(len(w) == 1 for w in g.titles) else set()
+    )
+    title_before = first_char_pattern(
+        f"(?:{titles})({cn}|{t}{{2,6}}(?![·・‧．•]))", {w[0] for w in g.titles}, title_second
+    )
     after_ev = re.compile(f"{adv}(?:{after_words})")
     # Chinese name + evidence after it.
-    cn_after = re.compile(f"({cn})(?={adv}(?:{after_words})|{latin_person}|\\s*[（(]\\s*[A-Z])")
+    # (Its second character: a given-name character after a one-character surname, or a family name's.)
+    cn_second = cjk_class_without(
+        g.notname_chars - {w[1] for w in g.surnames_compound | g.surnames_japanese if len(w) > 1}
+    )
+    cn_after = first_char_pattern(
+        f"({cn})(?={adv}(?:{after_words})|{latin_person}|\\s*[（(]\\s*[A-Z])", first_sur, cn_second
+    )
     # Foreign name + title / honorific (any length) or verb (3+ chars) or an English person name after it.
-    title_hon = trie_pattern(list(g.titles) + list(g.honorifics))
-    verbs = trie_pattern(list(g.verbs))
-    tr_after = re.compile(
-        f"(?<!{t})({tr})(?={adv}(?:{title_hon})|{latin_person})|(?<!{t})({t}{{3,6}})(?={adv}(?:{verbs}))"
+    title_hon = fast_trie(list(g.titles) + list(g.honorifics))
+    verbs = fast_trie(list(g.verbs))
+    tr_after = first_char_pattern(
+        f"(?<!{t})({tr})(?={adv}(?:{title_hon})|{latin_person})|(?<!{t})({t}{{3,6}})(?={adv}(?:{verbs}))",
+        g.translit_chars,
     )
     # Dotted names: any ideographs but function words on either side of the dot.
     # Parts after the first dot may also hold given-name characters (瑪莉·珍·華森).
     tg = char_class((g.translit_chars | g.given_chars | g.surnames_common) - _DOTTED_STOP)
-    dotted = re.compile(f"(?:{t}{{1,6}}(?:[{_DOTS}]{tg}{{1,8}})+|{t}{{2,6}}[一二三四五六七八九十]{{1,3}}世)")
+    dotted = first_char_pattern(
+        f"(?:{t}{{1,6}}(?:[{_DOTS}]{tg}{{1,8}})+|{t}{{2,6}}[一二三四五六七八九十]{{1,3}}世)", g.translit_chars
+    )
     # A bare run of 3-6 transliteration characters (隆美爾, 希特勒): checked for boundaries in code.
-    bare_foreign = re.compile(f"(?<!{t}){t}{{3,6}}(?!{t})")
+    bare_foreign = first_char_pattern(f"(?<!{t}){t}{{3,6}}(?!{t})", g.translit_chars)
     givpos = char_class(g.given_chars)
     surcom = char_class(g.surnames_common)
-    bare = re.compile(f"(?={sur_first})(?:{surc}|{surcom}){givpos}{{2}}(?!{givpos})")
-    persons = re.compile(trie_pattern(g.persons))
+    bare = first_char_pattern(
+        f"(?={sur_first})(?:{surc}|{surcom}){givpos}{{2}}(?!{givpos})",
+        first_sur,
+        {w[1] for w in g.surnames_compound} | g.given_chars,
+    )
+    persons = first_char_pattern(
+        fast_trie(g.persons),
+        {w[0] for w in g.persons},
+        {w[1] for w in g.persons} if all(len(w) >= 2 for w in g.persons) else None,
+    )
     gaz_words = [w for w in list(g.places) + list(g.orgs) if not w.isascii() and len(w) >= 2]
-    gaz = re.compile(trie_pattern(gaz_words))
+    # One matcher for the Chinese names of all three lists (the entity extractor uses the persons too).
+    gaz = WordMatcher(w for w in list(g.persons) + gaz_words if not w.isascii() and len(w) >= 2)
     return _Rx(
         title_before=title_before,
         cn_after=cn_after,
@@ -173,6 +211,7 @@ def _rx() -> _Rx:
         roles=frozenset(g.roles) | frozenset(g.titles) | frozenset(g.kin),
         notname=g.notname_chars,
         name_first=frozenset(g.translit_chars | g.surnames_common | {w[0] for w in g.surnames_compound | g.surnames_japanese}),
+        compound_first=frozenset(w[0] for w in g.surnames_compound | g.surnames_japanese),
     )
 
 
@@ -201,6 +240,12 @@ def _plausible_cn(name: str, rx: _Rx, strict: bool) -> bool:
     return hits >= 1 or k == 2
 
 
+@lru_cache(maxsize=1 << 15)
+def _plausible(name: str, strict: bool) -> bool:
+    """_plausible_cn, cached (the same names come back in every article)."""
+    return _plausible_cn(name, _rx(), strict)
+
+
 def _after_title(text: str, start: int, end: int, rx: _Rx) -> int:
     """Move `start` past a title that ends inside the run (主席柯拉克: the run 席柯拉克 starts with 席)."""
     for i in range(end - 2, start, -1):
@@ -210,16 +255,53 @@ def _after_title(text: str, start: int, end: int, rx: _Rx) -> int:
     return start
 
 
-def _gaz_conflict(text: str, start: int, end: int, rx: _Rx, allow_inner: bool) -> bool:
+@dataclass(frozen=True)
+class GazHits:
+    """Where the Chinese names of the gazetteers (people, places, organisations) start in a text, ascending,
+    with the end of the longest name starting there."""
+
+    starts: list[int]
+    ends: list[int]
+
+
+@lru_cache(maxsize=32)
+def gazetteer_hits(text: str) -> GazHits:
+    """The gazetteer names of `text` (cached for the last texts: person names and entities both use them)."""
+    return GazHits(*_rx().gaz.find(text))
+
+
+def _gaz_conflict(text: str, start: int, end: int, rx: _Rx, allow_inner: bool, hits: GazHits) -> bool:
     """Does a gazetteer place/organisation cross or cover [start, end)? (One strictly inside is allowed
-    when `allow_inner`.)"""
+    when `allow_inner`.)
+
+    The places / organisations are those a left-to-right, longest-first, non-overlapping scan of
+    text[start - 8 : end + 8] meets (as `re.finditer` of their trie over that window would)."""
     lo = max(0, start - 8)
-    for m in rx.gaz.finditer(text, lo, min(len(text), end + 8)):
-        s, e = m.start(), m.end()
+    hi = min(len(text), end + 8)
+    starts, ends = hits.starts, hits.ends
+    gz = rx.gaz_set
+    pos = lo
+    for i in range(bisect.bisect_left(starts, lo), len(starts)):
+        s = starts[i]
+        if s >= hi:
+            break
+        if s < pos:
+            continue
+        e = ends[i]
+        if e > hi or text[s:e] not in gz:
+            # The longest name here is a person's or runs past the window: the longest place / organisation
+            # that fits.
+            for e in range(min(e - 1, hi), s + 1, -1):
+                if text[s:e] in gz:
+                    break
+            else:
+                continue
         if e <= start or s >= end:
+            pos = e
             continue
         inside = s >= start and e <= end and (s, e) != (start, end)
         if inside and allow_inner:
+            pos = e
             continue
         return True
     return False
@@ -228,9 +310,10 @@ def _gaz_conflict(text: str, start: int, end: int, rx: _Rx, allow_inner: bool) -
 def name_spans(text: str) -> list[NameSpan]:
     """Person-name spans with their evidence strength, non-overlapping, sorted by start."""
     rx = _rx()
+    hits = gazetteer_hits(text)
     cands: list[NameSpan] = []
-    for m in rx.persons.finditer(text):
-        cands.append(NameSpan(m.start(), m.end(), GAZETTEER, False))
+    for m in iter_first(rx.persons.search, text):
+        cands.append(NameSpan(m.start(1), m.end(1), GAZETTEER, False))
 
     def add_cn(s: int, e: int, strength: int, strict: bool) -> None:
         # Prefer a reading followed by evidence (發言人毛寧回應 → 毛寧), else the longest plausible one.
@@ -239,31 +322,33 @@ def name_spans(text: str) -> list[NameSpan]:
         ends.sort(key=lambda end: rx.after_ev.match(text, end) is None)
         for end in ends:
             name = text[s:end]
-            if _plausible_cn(name, rx, strict) and not _gaz_conflict(text, s, end, rx, allow_inner=True):
+            if _plausible(name, strict) and not _gaz_conflict(text, s, end, rx, allow_inner=True, hits=hits):
                 cands.append(NameSpan(s, end, strength, False))
                 return
 
-    for m in rx.title_before.finditer(text):
-        s, e = m.span(1)
+    for m in iter_first(rx.title_before.search, text):
+        s, e = m.span(2)
         name = text[s:e]
-        if name[0] in rx.translit and all(c in rx.translit for c in name) and not _plausible_cn(name, rx, True):
-            if not _gaz_conflict(text, s, e, rx, allow_inner=False):
+        if name[0] in rx.translit and rx.translit.issuperset(name) and not _plausible(name, True):
+            if not _gaz_conflict(text, s, e, rx, allow_inner=False, hits=hits):
                 cands.append(NameSpan(s, e, EVIDENCE, True))
             continue
         add_cn(s, e, EVIDENCE, strict=False)
-    for m in rx.cn_after.finditer(text):
-        s, e = m.span(1)
+    for m in iter_first(rx.cn_after.search, text):
+        s, e = m.span(2)
         name = text[s:e]
-        if _plausible_cn(name, rx, strict=True) and not _gaz_conflict(text, s, e, rx, allow_inner=True):
+        if _plausible(name, True) and not _gaz_conflict(text, s, e, rx, allow_inner=True, hits=hits):
             cands.append(NameSpan(s, e, EVIDENCE, False))
-    for m in rx.tr_after.finditer(text):
-        s, e = m.span(1) if m.group(1) else m.span(2)
+    for m in iter_first(rx.tr_after.search, text):
+        s, e = m.span(2) if m.group(2) else m.span(3)
         s = _after_title(text, s, e, rx)
-        if e - s >= 2 and not _gaz_conflict(text, s, e, rx, allow_inner=False):
+        if e - s >= 2 and not _gaz_conflict(text, s, e, rx, allow_inner=False, hits=hits):
             cands.append(NameSpan(s, e, EVIDENCE, True))
-    for m in rx.dotted.finditer(text):
-        s, e = m.span()
-        if e < len(text) and _is_han(text[e - 1]) and _is_han(text[e]) and any(d in m.group() for d in _DOTS):
+    # (A dotted name needs a dot or 世: most texts have neither.)
+    dotted = iter_first(rx.dotted.search, text) if any(d in text for d in _DOTS + "世") else ()
+    for m in dotted:
+        s, e = m.span(1)
+        if e < len(text) and _is_han(text[e - 1]) and _is_han(text[e]) and any(d in m.group(1) for d in _DOTS):
             # The last part stops before a function word or verb that the match ran into
             # (艾蜜莉·華森基於… → 艾蜜莉·華森, 羅伯·卡特成立… → 羅伯·卡特); a noun it runs into is kept.
             ws = words_of(text)
@@ -289,25 +374,25 @@ def name_spans(text: str) -> list[NameSpan]:
 
     # Evidence 4: bare names bounded by punctuation / function words.
     bare: list[NameSpan] = []
-    for m in rx.bare.finditer(text):
-        s, e = m.span()
+    for m in iter_first(rx.bare.search, text):
+        s, e = m.span(1)
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < len(text) else " "
         if (before in _BOUNDARY or before in _BEFORE_OK or before.isascii()) and (
             after in _BOUNDARY or after in _AFTER_OK or after.isascii()
         ):
-            name = m.group()
+            name = m.group(1)
             if name[:2] in _NOT_NAMES or name[1:] in _NOT_NAMES:
                 continue
-            if not _gaz_conflict(text, s, e, rx, allow_inner=False):
+            if not _gaz_conflict(text, s, e, rx, allow_inner=False, hits=hits):
                 bare.append(NameSpan(s, e, BARE, False))
 
     # Evidence 4 for transliterations: a run of 3+ characters bounded like a bare name, not after a locative.
-    for m in rx.bare_foreign.finditer(text):
-        s, e = m.span()
+    for m in iter_first(rx.bare_foreign.search, text):
+        s, e = m.span(1)
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < len(text) else " "
-        run = m.group()
+        run = m.group(1)
         locative = before in _LOCATIVE_BEFORE or (before == "於" and s > 1 and text[s - 2] in _YU_LOCATIVE)
         if locative or run.endswith(PLACE_LIKE_ENDINGS):
             continue
@@ -316,15 +401,15 @@ def name_spans(text: str) -> list[NameSpan]:
         if (before in _BOUNDARY or before in _BEFORE_OK or before.isascii()) and (
             after in _BOUNDARY or after in _AFTER_FOREIGN_OK or after.isascii()
         ):
-            if not _gaz_conflict(text, s, e, rx, allow_inner=False):
+            if not _gaz_conflict(text, s, e, rx, allow_inner=False, hits=hits):
                 bare.append(NameSpan(s, e, BARE, True))
 
-    bare.extend(_unknown_word_names(text, rx))
+    bare.extend(_unknown_word_names(text, rx, hits))
 
     # Evidence 3: other occurrences of the names found above.
     proven = {text[c.start : c.end] for c in cands + bare if c.end - c.start >= 2}
     for name in sorted(proven):  # a few names per text: str.find beats compiling a pattern each time
-        foreign = not _plausible_cn(name, rx, False)
+        foreign = not _plausible(name, False)
         at = text.find(name)
         while at >= 0:
             cands.append(NameSpan(at, at + len(name), REPEATED, foreign))
@@ -355,16 +440,18 @@ _HUMAN_VERBS = frozenset(
 _NOT_GIVEN_EXTRA = set("卻仍便才即乃竟僅只另皆均其與及向於由被把將讓給等人們者來")
 # One-character abbreviations of countries (美日韓, 台美日): a run made only of them is not a name.
 _COUNTRY_ABBREVIATIONS = set("美澳菲日韓台臺中俄英法德義印越泰星馬紐加歐非蒙")
+_COUNTRY_ABBREVIATIONS_SET = frozenset(_COUNTRY_ABBREVIATIONS)
 # Verbs of movement before a transliteration make it a place (返回, 前往, 抵達, 進入, 來到).
 _MOVE_ENDINGS = tuple("往到達回入抵赴至返離經")
 # Transliterated medicine names (-vir: 索非布韋), geographical names (愛琴海) and laws (…法) are not people.
 _THING_ENDINGS = ("韋", "海", "灣", "港", "山", "河", "島", "城", "州", "江", "湖", "法")
+_NOT_PERSON_ENDINGS = PLACE_LIKE_ENDINGS + _THING_ENDINGS
 # Tags of function words (they end an unknown piece).
 _FUNCTION_POS = frozenset("P C T ASP ADV DET POST".split())
 _SINGLE_LATIN_BRACKET = re.compile(r"[（(]\s*[A-Za-z][A-Za-z'’.\-]*\s*[）)]")
 
 
-def _unknown_word_names(text: str, rx: _Rx) -> list[NameSpan]:
+def _unknown_word_names(text: str, rx: _Rx, hits: GazHits) -> list[NameSpan]:
     """Names the word segmenter does not know (the classic unknown-word approach): a surname followed by
     one or two characters that the dictionary leaves as single-character pieces (韋/振/邦), or a run of
     transliteration pieces (梅爾/頓, 瓦倫/提/克), bounded on both sides by words: before it punctuation, a
@@ -425,51 +512,68 @@ def _unknown_word_names(text: str, rx: _Rx) -> list[NameSpan]:
         return j < n and words[j] in _HUMAN_VERBS
 
     first = rx.name_first
+    common, given, notname, compound, japanese_names = rx.common, rx.given, rx.notname, rx.compound, rx.japanese
+    all_translit = translit.issuperset  # all(c in translit for c in word), in C
+    all_given = given.issuperset
+    all_abbreviations = _COUNTRY_ABBREVIATIONS_SET.issuperset
+    compound_first = rx.compound_first
+    non_names = _NOT_NAMES
+    titles = rx.titles
     for i in [i for i, w in enumerate(words) if w[0] in first]:
         w = words[i]
         ch = w[0]
         s = starts[i]
         # Transliterations: a maximal run of pieces made only of transliteration characters.
-        if ch in translit and (i == 0 or not all(c in translit for c in words[i - 1])):
+        if ch in translit and (i == 0 or not all_translit(words[i - 1])):
             j = i
-            while j < n and all(c in translit for c in words[j]):
+            while j < n and all_translit(words[j]):
                 j += 1
             e = ends[j - 1]
-            run = text[s:e]
             if (
                 (j - i >= 2 or 3 <= e - s)  # one dictionary word (希特勒) only from three characters on
                 and 2 <= e - s <= 6
                 and (e - s > 2 or all(x in ("N", "X") for x in tags[i:j]))  # two one-character verbs are words
-                and not run.endswith(PLACE_LIKE_ENDINGS + _THING_ENDINGS)
-                and not any(a == b for a, b in zip(run, run[1:]))
-                and not all(c in _COUNTRY_ABBREVIATIONS for c in run)
-                and left_ok(i, True)
-                and right_ok(j, e - s == 2)
-                and not _gaz_conflict(text, s, e, rx, allow_inner=False)
             ):
-                out.append(NameSpan(s, e, BARE, True))
+                run = text[s:e]
+                if (
+                    not run.endswith(_NOT_PERSON_ENDINGS)
+                    and not any(a == b for a, b in zip(run, run[1:]))
+                    and not all_abbreviations(run)
+                    and left_ok(i, True)
+                    and right_ok(j, e - s == 2)
+                    and not _gaz_conflict(text, s, e, rx, allow_inner=False, hits=hits)
+                ):
+                    out.append(NameSpan(s, e, BARE, True))
+        lw = len(w)
+        tag = tags[i]
         # One dictionary word that is a name (巴菲特): only as the subject of a verb of persons.
-        if 2 <= len(w) <= 3 and tags[i] == "N" and (
-            (all(c in translit for c in w) and not all(c in _COUNTRY_ABBREVIATIONS for c in w))
-            or (ch in rx.common and all(c in rx.given for c in w[1:]) and w[:2] not in _NOT_NAMES)
+        if (lw == 2 or lw == 3) and tag == "N" and (
+            (all_translit(w) and not all_abbreviations(w))
+            or (ch in common and all_given(w[1:]) and w[:2] not in non_names)
         ):
             e = ends[i]
             if (
-                w not in rx.titles
-                and not w.endswith(PLACE_LIKE_ENDINGS + _THING_ENDINGS)
+                w not in titles
+                and not w.endswith(_NOT_PERSON_ENDINGS)
                 and subject_of_human_verb(i)
-                and not _gaz_conflict(text, s, e, rx, allow_inner=False)
+                and not _gaz_conflict(text, s, e, rx, allow_inner=False, hits=hits)
             ):
                 out.append(NameSpan(s, e, BARE, ch in translit))
         # Chinese names: a surname piece read as a noun, then one or two given characters in short pieces
         # (a two-character dictionary word after a one-character surname is an ordinary word: 高/收入, 曾/參與).
         # Japanese family names (澤/田, 大津) may be followed by a two-character given-name word (俊郎, 祐樹).
-        k = 3 if text[s : s + 3] in rx.compound else 2 if text[s : s + 2] in rx.compound else 1
-        japanese = text[s : s + k] in rx.japanese
-        if k == 1 and (ch not in rx.common or tags[i] not in ("N", "X") or len(w) > 2):
-            continue
-        if k > 1 and len(w) > k and not (japanese and len(w) <= k + 2):
-            continue  # the first word runs past the family name (司馬遷 is fine, 上官方面 is not)
+        if ch in compound_first:
+            k = 3 if text[s : s + 3] in compound else 2 if text[s : s + 2] in compound else 1
+        else:
+            k = 1
+        if k == 1:
+            if ch not in common or (tag != "N" and tag != "X") or lw > 2:
+                continue
+            japanese = ch in japanese_names
+        else:
+            japanese = text[s : s + k] in japanese_names
+            if lw > k and not (japanese and lw <= k + 2):
+                continue  # the first word runs past the family name (司馬遷 is fine, 上官方面 is not)
         if not left_ok(i, False):
             continue
         j = i
@@ -483,22 +587,24 @@ def _unknown_word_names(text: str, rx: _Rx) -> list[NameSpan]:
                 if pt in ("PUNC", "SP", "NUM", "M", "FW") or (k == 1 and len(piece) == 2 and ps == s + 1):
                     break
                 if pt in _FUNCTION_POS and not (
-                    japanese and ((piece in ("之", "也") and ps > s + k) or (pt in ("ADV", "A") and piece[0] not in rx.notname))
+                    japanese and ((piece in ("之", "也") and ps > s + k) or (pt in ("ADV", "A") and piece[0] not in notname))
                 ):
                     break
             name = text[s:e]
-            given = name[k:]
+            given_part = name[k:]
             if any(
-                (c in rx.notname or c in _NOT_GIVEN_EXTRA or not _is_han(c))
-                and not (japanese and c in "之也" and c == given[-1] and len(given) == 2)
-                for c in given
+                (c in notname or c in _NOT_GIVEN_EXTRA or not ("\u3400" <= c <= "\u9fff"))
+                and not (japanese and c in "之也" and c == given_part[-1] and len(given_part) == 2)
+                for c in given_part
             ):
                 break
-            if not any(c in rx.given for c in given) or name[:2] in _NOT_NAMES or name in rx.titles:
+            if given.isdisjoint(given_part) or name[:2] in non_names or name in titles:
                 continue
-            if j == i + 1 and not (japanese and len(w) > k):
+            if j == i + 1 and not (japanese and lw > k):
                 continue  # one dictionary word (林業, 黃金) is not an unknown name
-            if right_ok(j, len(given) == 1 and not japanese) and not _gaz_conflict(text, s, e, rx, allow_inner=japanese):
+            if right_ok(j, len(given_part) == 1 and not japanese) and not _gaz_conflict(
+                text, s, e, rx, allow_inner=japanese, hits=hits
+            ):
                 out.append(NameSpan(s, e, BARE, False))
     return out
 
@@ -515,9 +621,10 @@ class Words:
 
 
 _TAG_MAP = {"m": "NUM", "eng": "FW"}
+_SPECIAL_TAGS = frozenset(("x", *_TAG_MAP))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def words_of(text: str) -> Words:
     """The dictionary words of `text` as the word segmenter's dictionary sees them, without its
     post-dictionary rules (which do not matter for names). Uses the segmenter's own rjieba instance when it
@@ -533,7 +640,7 @@ def words_of(text: str) -> Words:
     ends = list(accumulate(map(len, words)))
     starts = [0, *ends[:-1]] if ends else []
     tags = [
-        t if t != "x" and t not in _TAG_MAP else _TAG_MAP.get(t) or ("SP" if w.isspace() else "X" if _is_han(w[0]) else "PUNC")
+        t if t not in _SPECIAL_TAGS else _TAG_MAP.get(t) or ("SP" if w.isspace() else "X" if _is_han(w[0]) else "PUNC")
         for w, t in pairs
     ]
     return Words(words, tags, starts, ends)
@@ -557,12 +664,12 @@ def _is_han(c: str) -> bool:
 def _select(cands: list[NameSpan]) -> list[NameSpan]:
     cands.sort(key=lambda c: (-c.strength, -(c.end - c.start), c.start))
     taken: list[NameSpan] = []
-    occupied: set[int] = set()
+    occupied = bytearray(max((c.end for c in cands), default=0) + 1)
     for c in cands:
-        if any(i in occupied for i in range(c.start, c.end)):
+        if occupied.find(1, c.start, c.end) >= 0:
             continue
         taken.append(c)
-        occupied.update(range(c.start, c.end))
+        occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
     taken.sort(key=lambda c: c.start)
     return taken
 
