@@ -49,13 +49,19 @@ DEFAULT_RAW_DIR = "data/raw"
 KEEP_ROWS_ON = frozenset({"read_error", "duplicate_article_id", "fetch_failed"})
 # Retries with exponential backoff (1, 2, 4 s, +-50 % jitter) on tasks that do I/O only; never on transforms.
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=1), "retry_jitter_factor": 0.5}
-# Failpoints for the crash tests: NEWSFACTS_FAILPOINT=<name> kills the process with SIGKILL at that point.
+# Failpoints for the crash and concurrency tests: NEWSFACTS_FAILPOINT=<name> kills the process with SIGKILL at
+# that point; NEWSFACTS_FAILPOINT=<name>:sleep=<seconds> pauses there instead (e.g. to hold the lock).
 FAILPOINT_ENV = "NEWSFACTS_FAILPOINT"
 
 
 def failpoint(name: str) -> None:
-    if os.environ.get(FAILPOINT_ENV) == name:
+    wanted = os.environ.get(FAILPOINT_ENV)
+    if not wanted or not wanted.startswith(name):
+        return
+    if wanted == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    elif wanted.startswith(f"{name}:sleep="):
+        time.sleep(float(wanted.split("=", 1)[1]))
 
 
 @dataclass

@@ -138,24 +138,34 @@ def test_kill_at_random_moments(scenario, tmp_path: Path) -> None:
 
 
 def test_concurrent_runs_on_one_dest_serialise_without_duplicates(scenario, tmp_path: Path) -> None:
+    """Two runs at once: the first holds the lock (paused 3 s inside it), the second waits, then finds the work
+    done. Both real processes; no duplicate rows, nothing lost."""
+    from flows.lock import DestLock
+
     dest = tmp_path / "dest"
     summaries = [tmp_path / f"summary{i}.json" for i in range(2)]
-    processes = [
-        subprocess.Popen(
+
+    def start(summary: Path, failpoint: str | None = None) -> subprocess.Popen:
+        env = dict(scenario["env"], **({"NEWSFACTS_FAILPOINT": failpoint} if failpoint else {}))
+        return subprocess.Popen(
             [sys.executable, "-m", "flows", "run", "--source", str(scenario["v1"]), "--dest", str(dest),
-             "--json-summary", str(path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=scenario["env"],
+             "--json-summary", str(summary)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )
-        for path in summaries
-    ]
-    for process in processes:
+
+    first = start(summaries[0], "after_running_row:sleep=3")
+    deadline = time.monotonic() + 120
+    while not (dest.exists() and (DestLock(str(dest), "probe").holder() or {}).get("pid") == first.pid):
+        assert first.poll() is None and time.monotonic() < deadline, "the first run never took the lock"
+        time.sleep(0.05)
+    second = start(summaries[1])
+    for process in (first, second):
         out, err = process.communicate(timeout=180)
         assert process.returncode == 0, out + err
     assert_same_tables(table_contents(dest), scenario["v1_tables"])
     results = [json.loads(p.read_text(encoding="utf-8")) for p in summaries]
-    # One did the work, the other waited for it and found everything unchanged: no lost work, no duplicate.
-    assert sorted(r["n_new"] > 0 for r in results) == [False, True]
-    assert max(r["stage_seconds"]["wait_for_lock"] for r in results) > 0.5
+    assert results[0]["n_new"] > 0 and results[1]["n_new"] == 0 and results[1]["n_unchanged"] > 0
+    assert results[1]["stage_seconds"]["wait_for_lock"] > 0.5
 
 
 def test_as_of_reads_and_history(scenario, tmp_path: Path) -> None:
