@@ -1,0 +1,177 @@
+"""Commit Parquet files to a Delta table directly: add staged files as they are, rewrite only touched files.
+
+Why not `write_deltalake(..., mode="overwrite", predicate=...)`: it re-encodes every staged row through delta-rs's
+writer (5.5 s and +500 MB in the flow process for 26 M token rows, measured at 20,000 articles) and rewrites every
+file whose statistics do not rule it out. Here a run's staged Parquet files (already written by the transform
+workers) become table files by a rename, and an existing file is rewritten only if it really holds an article
+being replaced, one file at a time (memory bounded by one file). All of it is one Delta transaction per table:
+Add actions for the new files, Remove actions for the replaced ones.
+
+delta-rs cannot write deletion vectors, so replacing scattered articles is copy-on-write of the files that hold
+them; staged files are therefore kept small (`ARTICLES_PER_FILE`), so a run that changes 1 % of an archive
+rewrites a fraction of each table, not all of it. `newsfacts maintain` compacts them for reading.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable
+from deltalake.transaction import AddAction, RemoveAction
+
+# Articles per staged Parquet file (per table). Smaller files: less rewritten when a few articles change; more
+# files to open when reading before `maintain`. At 20,000 articles: 400 files per table.
+ARTICLES_PER_FILE = 50
+# Columns whose min/max go into the Delta statistics (short keys and numbers; long texts would be truncated).
+_STATS_TYPES = (pa.types.is_integer, pa.types.is_date32)
+
+
+def _stats_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def file_stats(metadata: pq.FileMetaData, key: str) -> str:
+    """Delta `stats` JSON for a Parquet file: row count, null counts, min/max of the key and integer/date columns."""
+    arrow = metadata.schema.to_arrow_schema()
+    nulls: dict[str, int] = {}
+    mins: dict[str, object] = {}
+    maxs: dict[str, object] = {}
+    for index, field in enumerate(arrow):
+        leaf = metadata.schema.column(index) if index < metadata.num_columns else None
+        if leaf is None or leaf.path != field.name:  # nested (list/map) columns: no top-level statistics
+            continue
+        want_range = field.name == key or any(check(field.type) for check in _STATS_TYPES)
+        null_count, lo, hi, complete = 0, None, None, True
+        for group in range(metadata.num_row_groups):
+            stats = metadata.row_group(group).column(index).statistics
+            if stats is None:
+                complete = False
+                break
+            null_count += stats.null_count or 0
+            if want_range and stats.has_min_max:
+                lo = stats.min if lo is None or stats.min < lo else lo
+                hi = stats.max if hi is None or stats.max > hi else hi
+        if not complete:
+            continue
+        nulls[field.name] = null_count
+        if want_range and lo is not None:
+            mins[field.name] = _stats_value(lo)
+            maxs[field.name] = _stats_value(hi)
+    return json.dumps({"numRecords": metadata.num_rows, "minValues": mins, "maxValues": maxs, "nullCount": nulls})
+
+
+def split_by_articles(table: pa.Table, key: str, per_file: int = ARTICLES_PER_FILE) -> list[pa.Table]:
+    """Slices of `table` holding at most `per_file` articles each (rows of an article are contiguous)."""
+    if table.num_rows == 0:
+        return []
+    ids = table.column(key).to_pylist()
+    cuts, seen, start = [], 0, 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or ids[i] != ids[i - 1]:
+            seen += 1
+            if seen == per_file or i == len(ids):
+                cuts.append((start, i))
+                start, seen = i, 0
+    return [table.slice(a, b - a) for a, b in cuts]
+
+
+class TableFiles:
+    """The files of one Delta table, local or remote, and the operations a commit needs on them."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri.rstrip("/")
+        self.table = DeltaTable(self.uri)
+        self.remote = "://" in self.uri and not self.uri.startswith("file://")
+        if self.remote:
+            from fsspec.core import url_to_fs
+
+            self.fs, self.root = url_to_fs(self.uri)
+        else:
+            self.fs, self.root = None, self.uri.removeprefix("file://")
+
+    def _full(self, relative: str) -> str:
+        return f"{self.root}/{relative}"
+
+    def read(self, relative: str, columns: list[str] | None = None) -> pa.Table:
+        if self.fs is None:
+            return pq.read_table(self._full(relative), columns=columns)
+        with self.fs.open(self._full(relative), "rb") as handle:
+            return pq.read_table(handle, columns=columns)
+
+    def add_file(self, table: pa.Table, key: str, source: str | None = None) -> AddAction:
+        """Put a Parquet file into the table directory (moving `source` if given, else writing `table`)."""
+        name = f"part-{uuid.uuid4().hex}-c000.snappy.parquet"
+        target = self._full(name)
+        if source is None:
+            if self.fs is None:
+                pq.write_table(table, target, compression="snappy")
+            else:
+                with self.fs.open(target, "wb") as handle:
+                    pq.write_table(table, handle, compression="snappy")
+            metadata = pq.read_metadata(target) if self.fs is None else pq.ParquetFile(self.fs.open(target, "rb")).metadata
+        else:
+            metadata = pq.read_metadata(source)
+            if self.fs is None:
+                try:
+                    os.replace(source, target)  # same filesystem: no copy at all
+                except OSError:
+                    shutil.copyfile(source, target)
+            else:
+                self.fs.put_file(source, target)
+        size = os.path.getsize(target) if self.fs is None else self.fs.size(target)
+        return AddAction(name, size, {}, int(time.time() * 1000), True, file_stats(metadata, key))
+
+    def active(self) -> list[dict]:
+        actions = pa.table(self.table.get_add_actions(flatten=True))
+        return actions.to_pylist()
+
+
+def commit_files(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
+                 commit_properties: CommitProperties) -> tuple[int, int]:
+    """One transaction: drop every row of `replaced_ids` (rewriting only files that hold them) and add the staged
+    files. Returns (rows added, files rewritten)."""
+    files = TableFiles(uri)
+    ids = sorted(set(replaced_ids))
+    id_set = pa.array(ids, pa.string())
+    actions: list[AddAction | RemoveAction] = []
+    rewritten = 0
+    now = int(time.time() * 1000)
+    if ids:
+        for existing in files.active():
+            lo, hi = existing.get(f"min.{key}"), existing.get(f"max.{key}")
+            if lo is not None and hi is not None:
+                first = bisect.bisect_left(ids, lo)
+                if first == len(ids) or ids[first] > hi:
+                    continue  # no replaced id within this file's range
+            keys = files.read(existing["path"], [key]).column(key)
+            hit = pc.is_in(keys, value_set=id_set)
+            if not pc.any(hit).as_py():
+                continue
+            actions.append(RemoveAction(existing["path"], True, now, existing["size_bytes"], {}))
+            rewritten += 1
+            if pc.all(hit).as_py():
+                continue  # every row goes: nothing to keep
+            whole = files.read(existing["path"])
+            kept = whole.filter(pc.invert(pc.is_in(whole.column(key), value_set=id_set)))
+            actions.append(files.add_file(kept.cast(arrow_schema), key))
+    added = 0
+    for path in staged:
+        added += pq.read_metadata(path).num_rows
+        actions.append(files.add_file(None, key, source=path))  # type: ignore[arg-type]
+    if actions:
+        files.table.create_write_transaction(actions, mode="append", schema=arrow_schema,
+                                             commit_properties=commit_properties)
+    return added, rewritten
