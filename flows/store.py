@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
-from flows.delta_files import commit_files, split_by_articles
+from flows.delta_files import ARTICLES_PER_FILE, ARTICLES_PER_FILE_BY_TABLE, commit_files, split_by_articles
 from transforms import schema
 from transforms.incremental import KnownFile
 
@@ -182,7 +182,7 @@ def load_reject_state(dest: str) -> dict[str, KnownFile]:
 
 def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str, int]:
     """Write one batch's tables as Parquet parts under `root/<table>/`: uniquely named (workers write
-    concurrently), at most `ARTICLES_PER_FILE` articles each (these files become the table's files). Returns rows
+    concurrently), at most `ARTICLES_PER_FILE` articles each (per table) (these files become the table's files). Returns rows
     per table."""
     import uuid
 
@@ -194,7 +194,8 @@ def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str
         folder = Path(root) / name
         folder.mkdir(parents=True, exist_ok=True)
         spec = schema.TABLES[name]
-        pieces = split_by_articles(_plain(table, spec), spec.article_key) if spec.article_key else [_plain(table, spec)]
+        per_file = ARTICLES_PER_FILE_BY_TABLE.get(name, ARTICLES_PER_FILE)
+        pieces = split_by_articles(_plain(table, spec), spec.article_key, per_file) if spec.article_key else [_plain(table, spec)]
         for piece in pieces:
             pq.write_table(piece, folder / f"part-{uuid.uuid4().hex}.parquet", compression="snappy")
     return rows
