@@ -78,17 +78,15 @@ def file_stats(metadata: pq.FileMetaData, key: str) -> str:
 
 def split_by_articles(table: pa.Table, key: str, per_file: int = ARTICLES_PER_FILE) -> list[pa.Table]:
     """Slices of `table` holding at most `per_file` articles each (rows of an article are contiguous)."""
-    if table.num_rows == 0:
+    n = table.num_rows
+    if n == 0:
         return []
-    ids = table.column(key).to_pylist()
-    cuts, seen, start = [], 0, 0
-    for i in range(1, len(ids) + 1):
-        if i == len(ids) or ids[i] != ids[i - 1]:
-            seen += 1
-            if seen == per_file or i == len(ids):
-                cuts.append((start, i))
-                start, seen = i, 0
-    return [table.slice(a, b - a) for a, b in cuts]
+    ids = table.column(key)
+    # Where the key changes, found in Arrow (a Python list of 900,000 token keys was a third of staging time).
+    changed = pc.not_equal(ids.slice(1), ids.slice(0, n - 1))
+    firsts = [0, *(pc.indices_nonzero(changed).to_numpy() + 1).tolist()]  # first row of every article
+    cuts = [*firsts[::per_file], n]
+    return [table.slice(a, b - a) for a, b in zip(cuts, cuts[1:])]
 
 
 class TableFiles:

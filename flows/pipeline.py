@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from flows import prefect_env  # noqa: F401  (before prefect)
 from prefect import flow, get_run_logger, task
@@ -112,14 +112,27 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
+T = TypeVar("T")
+
+
+class Opaque(Generic[T]):
+    """A task result Prefect does not walk. Prefect visits every element of a returned list, dict or dataclass
+    (to link states to results): 0.17 s for a 20,000-file listing and its state, on a run with nothing to do."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
 @task(name="list-source", **IO_RETRIES, cache_policy=NO_CACHE)
-def list_source_task(source: Source) -> list[SourceEntry]:
-    return list_source(source)
+def list_source_task(source: Source) -> Opaque[list[SourceEntry]]:
+    return Opaque(list_source(source))
 
 
 @task(name="load-state", **IO_RETRIES, cache_policy=NO_CACHE)
-def load_state_task(dest: str) -> tuple[dict[str, KnownFile], dict[str, KnownFile]]:
-    return store.load_article_state(dest), store.load_reject_state(dest)
+def load_state_task(dest: str) -> Opaque[tuple[dict[str, KnownFile], dict[str, KnownFile]]]:
+    return Opaque((store.load_article_state(dest), store.load_reject_state(dest)))
 
 
 @dataclass
@@ -306,9 +319,9 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         else:
             with clock("list"):
                 opened = open_source(source)
-                entries = list_source_task(opened)
+                entries = list_source_task(opened).value
         with clock("load_state"):
-            known_articles, known_rejects = load_state_task(dest)
+            known_articles, known_rejects = load_state_task(dest).value
             plan: Plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
             if fetched_rejects:
                 plan.removed = [i for i in plan.removed if i not in fetched.present_ids]

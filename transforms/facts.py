@@ -39,12 +39,13 @@ class ArticleFacts:
     statements: list[StatementMention] = field(default_factory=list)
 
 
+# (The constructor with every field, not dataclasses.replace: replace() was 5 % of a batch's time.)
 def _shift_quantity(m: QuantityMention, base: int) -> QuantityMention:
-    return replace(m, start=m.start + base, end=m.end + base)
+    return QuantityMention(m.start + base, m.end + base, m.text, m.kind, m.value, m.value_max, m.unit, m.currency, m.qualifier)
 
 
 def _shift_time(m: TimeMention, base: int) -> TimeMention:
-    return replace(m, start=m.start + base, end=m.end + base)
+    return TimeMention(m.start + base, m.end + base, m.text, m.value, m.granularity, m.is_relative, m.value_end, m.modifier)
 
 
 def extract_facts(body: str, sentences: Sequence[Sentence], captions: Sequence[str], published: dt.date) -> ArticleFacts:
