@@ -8,8 +8,9 @@ being replaced, one file at a time (memory bounded by one file). All of it is on
 Add actions for the new files, Remove actions for the replaced ones.
 
 delta-rs cannot write deletion vectors, so replacing scattered articles is copy-on-write of the files that hold
-them; staged files are therefore kept small (`ARTICLES_PER_FILE`), so a run that changes 1 % of an archive
-rewrites a fraction of each table, not all of it. `newsfacts maintain` compacts them for reading.
+them; table files are therefore kept small (`articles_per_file`), so a run that changes 1 % of an archive
+rewrites a fraction of each table, not all of it. `newsfacts maintain` compacts them for reading; the first run
+that changes articles after it splits the compacted files it touches back into small ones.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,12 +33,21 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable
 from deltalake.transaction import AddAction, RemoveAction
 
-# Articles per staged Parquet file. Smaller files: less rewritten when a few articles change (200 random changes
-# among 20,000 articles touch 1-(1-k/20000)^200 of the files: 18 % at k = 20), more files to open when reading
-# before `maintain`. `articles` gets large files: every run reads its key columns to plan, and one row per
-# article makes even a full rewrite of it cheap.
+# Articles per table file. Smaller files: less rewritten when a few articles change (200 random changes among
+# 20,000 articles touch 1-(1-k/20000)^200 of the files: 18 % at k = 20), but every file costs ~1 ms to create and
+# to rewrite whatever its size (measured here), and more files to open when reading before `maintain`. So the
+# count per file is set per table for files of roughly 50-100 KB: 20 articles of tokens, more of the small fact
+# tables. `articles` gets large files: every run reads its key columns to plan, and one row per article makes
+# even a full rewrite of it cheap.
 ARTICLES_PER_FILE = 20
-ARTICLES_PER_FILE_BY_TABLE = {"articles": 1000}
+ARTICLES_PER_FILE_BY_TABLE = {"articles": 1000, "time_expressions": 100, "quantities": 60, "entities": 60,
+                              "statements": 40, "sentences": 40, "paragraphs": 40}
+
+
+def articles_per_file(table_name: str) -> int:
+    return ARTICLES_PER_FILE_BY_TABLE.get(table_name, ARTICLES_PER_FILE)
+
+
 # Columns whose min/max go into the Delta statistics (short keys and numbers; long texts would be truncated).
 _STATS_TYPES = (pa.types.is_integer, pa.types.is_date32)
 
@@ -107,43 +119,73 @@ class TableFiles:
         return f"{self.root}/{relative}"
 
     def read(self, relative: str, columns: list[str] | None = None) -> pa.Table:
+        # ParquetFile, not pq.read_table: read_table builds a dataset per call, 2.4x slower on these small files;
+        # one thread per file, as the files themselves are read on a pool.
         if self.fs is None:
-            return pq.read_table(self._full(relative), columns=columns)
+            return pq.ParquetFile(self._full(relative)).read(columns=columns, use_threads=False)
         with self.fs.open(self._full(relative), "rb") as handle:
-            return pq.read_table(handle, columns=columns)
+            return pq.ParquetFile(handle).read(columns=columns, use_threads=False)
 
-    def add_file(self, table: pa.Table, key: str, source: str | None = None) -> AddAction:
-        """Put a Parquet file into the table directory (moving `source` if given, else writing `table`)."""
+    def add_file(self, table: pa.Table | None, key: str, source: str | None = None) -> tuple[AddAction, int]:
+        """Put a Parquet file into the table directory (linking `source` if given, else writing `table`).
+        Returns its Add action and its row count."""
         name = f"part-{uuid.uuid4().hex}-c000.snappy.parquet"
         target = self._full(name)
         if source is None:
+            assert table is not None
+            collected: list[pq.FileMetaData] = []  # the footer as written: no second open to read it back
             if self.fs is None:
-                pq.write_table(table, target, compression="snappy")
+                pq.write_table(table, target, compression="snappy", metadata_collector=collected)
             else:
                 with self.fs.open(target, "wb") as handle:
-                    pq.write_table(table, handle, compression="snappy")
-            metadata = pq.read_metadata(target) if self.fs is None else pq.ParquetFile(self.fs.open(target, "rb")).metadata
+                    pq.write_table(table, handle, compression="snappy", metadata_collector=collected)
+            metadata = collected[0]
         else:
             metadata = pq.read_metadata(source)
             if self.fs is None:
+                # A hard link (no copy) that leaves the staged file in place: a retried commit adds it again.
                 try:
-                    os.replace(source, target)  # same filesystem: no copy at all
+                    os.link(source, target)
                 except OSError:
                     shutil.copyfile(source, target)
             else:
                 self.fs.put_file(source, target)
         size = os.path.getsize(target) if self.fs is None else self.fs.size(target)
-        return AddAction(name, size, {}, int(time.time() * 1000), True, file_stats(metadata, key))
+        action = AddAction(name, size, {}, int(time.time() * 1000), True, file_stats(metadata, key))
+        return action, metadata.num_rows
 
     def active(self) -> list[dict]:
         actions = pa.table(self.table.get_add_actions(flatten=True))
         return actions.to_pylist()
 
 
-def commit_files(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
-                 commit_properties: CommitProperties) -> tuple[int, int]:
-    """One transaction: drop every row of `replaced_ids` (rewriting only files that hold them) and add the staged
-    files. Returns (rows added, files rewritten)."""
+@dataclass
+class PreparedCommit:
+    """The actions of one table's commit, its files already in place (rewritten or moved in), not yet committed:
+    until `commit`, readers and the Delta log see none of them (an interrupted run leaves only unreferenced files,
+    which `maintain` vacuums)."""
+
+    files: TableFiles
+    arrow_schema: pa.Schema
+    actions: list[AddAction | RemoveAction]
+    added_rows: int
+    rewritten: int
+
+    def commit(self, commit_properties: CommitProperties) -> tuple[int, int]:
+        if self.actions:
+            self.files.table.create_write_transaction(self.actions, mode="append", schema=self.arrow_schema,
+                                                      commit_properties=commit_properties)
+        return self.added_rows, self.rewritten
+
+
+def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
+                   pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE) -> PreparedCommit:
+    """Everything of a commit but the commit: drop every row of `replaced_ids` (rewriting only files that hold
+    them, on `pool` when given) and link the staged files in.
+
+    The rows a rewritten file keeps are written back in files of at most `per_file` articles: after `maintain`
+    compacted a table into large files, the first run that changes articles splits the files it touches, and
+    the runs after it rewrite small files again instead of the whole table every time."""
     files = TableFiles(uri)
     ids = sorted(set(replaced_ids))
     id_set = pa.array(ids, pa.string())
@@ -151,15 +193,16 @@ def commit_files(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str],
     now = int(time.time() * 1000)
 
     def replace(existing: dict) -> list[AddAction | RemoveAction]:
-        keys = files.read(existing["path"], [key]).column(key)
-        hit = pc.is_in(keys, value_set=id_set)
+        # The whole file at once: a candidate passed the min/max check, and with a few articles per file it almost
+        # always holds a replaced one (182 of 182 candidates at 200 changes among 20,000 articles).
+        whole = files.read(existing["path"])
+        hit = pc.is_in(whole.column(key), value_set=id_set)
         if not pc.any(hit).as_py():
             return []
         out: list[AddAction | RemoveAction] = [RemoveAction(existing["path"], True, now, existing["size_bytes"], {})]
         if not pc.all(hit).as_py():  # else every row goes: nothing to keep
-            whole = files.read(existing["path"])
-            kept = whole.filter(pc.invert(pc.is_in(whole.column(key), value_set=id_set)))
-            out.append(files.add_file(kept.cast(arrow_schema), key))
+            kept = whole.filter(pc.invert(hit)).cast(arrow_schema)
+            out += [files.add_file(piece, key)[0] for piece in split_by_articles(kept, key, per_file)]
         return out
 
     candidates = []
@@ -171,18 +214,25 @@ def commit_files(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str],
                 if first == len(ids) or ids[first] > hi:
                     continue  # no replaced id within this file's range
             candidates.append(existing)
-    # Reading, filtering and writing Parquet release the GIL: rewrite the touched files on all cores.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        for result in pool.map(replace, candidates):
-            actions += result
+    # Reading, filtering and writing Parquet release the GIL: the touched files are rewritten on all cores.
+    for result in (pool.map(replace, candidates) if pool is not None else map(replace, candidates)):
+        actions += result
     rewritten = sum(1 for a in actions if isinstance(a, RemoveAction))
     added = 0
     for path in staged:
-        added += pq.read_metadata(path).num_rows
-        actions.append(files.add_file(None, key, source=path))  # type: ignore[arg-type]
-    if actions:
-        files.table.create_write_transaction(actions, mode="append", schema=arrow_schema,
-                                             commit_properties=commit_properties)
-    return added, rewritten
+        action, rows = files.add_file(None, key, source=path)
+        actions.append(action)
+        added += rows
+    return PreparedCommit(files, arrow_schema, actions, added, rewritten)
+
+
+def rewrite_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="newsfacts-rewrite")
+
+
+def commit_files(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
+                 commit_properties: CommitProperties, per_file: int = ARTICLES_PER_FILE) -> tuple[int, int]:
+    """One transaction: drop every row of `replaced_ids` (rewriting only files that hold them) and add the staged
+    files. Returns (rows added, files rewritten)."""
+    with rewrite_pool() as pool:
+        return prepare_commit(uri, arrow_schema, key, staged, replaced_ids, pool, per_file).commit(commit_properties)

@@ -222,10 +222,9 @@ def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]
 
     Retrying is safe: each commit replaces all rows of `article_ids`, so a repeated commit gives the same rows.
     """
-    written: dict[str, int] = {}
-    for spec in (*schema.CONTENT_TABLES, schema.ARTICLES):
-        written[spec.name] = store.commit_replacing_articles(dest, spec.name, staging.files(spec.name), article_ids)
-        failpoint(f"after_commit:{spec.name}")
+    staged = {spec.name: staging.files(spec.name) for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)}
+    written = store.commit_tables_replacing_articles(dest, staged, article_ids,
+                                                     after_each=lambda name: failpoint(f"after_commit:{name}"))
     written["rejects"] = store.append_rows(dest, "rejects", staging.files("rejects"))
     failpoint("after_commit:rejects")
     return written

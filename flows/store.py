@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +23,13 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
-from flows.delta_files import ARTICLES_PER_FILE, ARTICLES_PER_FILE_BY_TABLE, commit_files, split_by_articles
+from flows.delta_files import (
+    articles_per_file,
+    commit_files,
+    prepare_commit,
+    rewrite_pool,
+    split_by_articles,
+)
 from transforms import schema
 from transforms.incremental import KnownFile
 
@@ -240,7 +246,7 @@ def load_reject_state(dest: str) -> dict[str, KnownFile]:
 
 def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str, int]:
     """Write one batch's tables as Parquet parts under `root/<table>/`: uniquely named (workers write
-    concurrently), at most `ARTICLES_PER_FILE` articles each (per table) (these files become the table's files). Returns rows
+    concurrently), at most `articles_per_file(table)` articles each (these files become the table's files). Returns rows
     per table."""
     import uuid
 
@@ -252,7 +258,7 @@ def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str
         folder = Path(root) / name
         folder.mkdir(parents=True, exist_ok=True)
         spec = schema.TABLES[name]
-        per_file = ARTICLES_PER_FILE_BY_TABLE.get(name, ARTICLES_PER_FILE)
+        per_file = articles_per_file(name)
         pieces = split_by_articles(_plain(table, spec), spec.article_key, per_file) if spec.article_key else [_plain(table, spec)]
         for piece in pieces:
             pq.write_table(piece, folder / f"part-{uuid.uuid4().hex}.parquet", compression="snappy")
@@ -291,8 +297,32 @@ def commit_replacing_articles(dest: str, name: str, files: list[str], article_id
     if not ids and not files:
         return 0
     spec = schema.TABLES[name]
-    added, _ = commit_files(table_uri(dest, name), storage_schema(spec), spec.article_key, files, ids, _COMMIT)
+    added, _ = commit_files(table_uri(dest, name), storage_schema(spec), spec.article_key, files, ids, _COMMIT,
+                            articles_per_file(name))
     return added
+
+
+def commit_tables_replacing_articles(dest: str, staged: dict[str, list[str]], article_ids: Iterable[str],
+                                     after_each: Callable[[str], None] | None = None) -> dict[str, int]:
+    """`commit_replacing_articles` for several tables (in the order of `staged`), one commit each, in that order.
+
+    The files of all tables are rewritten on one pool while the tables commit one after the other, so a core is
+    not left idle at the end of each table's share (a run replacing 200 of 20,000 articles rewrites ~180 small
+    files per table). `after_each(name)` runs after each table's commit. Returns rows added per table."""
+    ids = sorted(set(article_ids))
+    written: dict[str, int] = {}
+    names = [name for name, files in staged.items() if ids or files]
+    with rewrite_pool() as pool, ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table") as tables:
+        prepared = {
+            name: tables.submit(prepare_commit, table_uri(dest, name), storage_schema(schema.TABLES[name]),
+                                schema.TABLES[name].article_key, staged[name], ids, pool, articles_per_file(name))
+            for name in names
+        }
+        for name in staged:
+            written[name] = prepared[name].result().commit(_COMMIT)[0] if name in prepared else 0
+            if after_each:
+                after_each(name)
+    return written
 
 
 def append_rows(dest: str, name: str, files_or_table: list[str] | pa.Table) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet  # noqa: F401  (pa.parquet)
 import pytest
 from deltalake import DeltaTable, write_deltalake
 
@@ -177,3 +178,50 @@ def test_rewording_a_column_description_does_not_break_existing_tables(tmp_path:
     changed = raw_article(2)
     commit_run(dest, [RawFile("a0001", "/src/a0001.txt", changed.content, changed.content_sha256, changed.size)])
     assert set(store.read_table(dest, "tokens").column("article_id").to_pylist()) == {"a0001"}
+
+
+def test_a_change_after_maintenance_splits_the_compacted_file_it_touches(tmp_path: Path) -> None:
+    """After `maintain` a table is one large file; replacing one article must not leave a large file that every
+    later change rewrites whole: the kept rows go back into files of at most `articles_per_file` articles."""
+    from flows.delta_files import articles_per_file
+
+    dest = str(tmp_path)
+    store.create_missing_tables(dest)
+    raws = [raw_article(i) for i in range(45)]
+    commit_run(dest, raws)
+    run_maintenance(dest, retention_hours=0)
+    assert len(DeltaTable(f"{dest}/tokens").file_uris()) == 1
+    edited = raw_article(100)
+    commit_run(dest, [RawFile("a0003", "/src/a0003.txt", edited.content, edited.content_sha256, edited.size)])
+
+    per_file = articles_per_file("tokens")
+    files = [uri.removeprefix("file://") for uri in DeltaTable(f"{dest}/tokens").file_uris()]
+    ids_per_file = [set(pa.parquet.read_table(f, columns=["article_id"]).column("article_id").to_pylist()) for f in files]
+    assert len(files) == 1 + -(-44 // per_file)  # the staged file of a0003, and the 44 kept articles split
+    assert all(len(ids) <= per_file for ids in ids_per_file)
+    tokens = newsfacts.read_table("tokens", dest=dest, format="arrow")
+    assert sorted(set(tokens.column("article_id").to_pylist())) == sorted(r.article_id for r in raws)
+    expected = process_batch([edited], "x", dt.datetime.now(dt.timezone.utc)).tables["tokens"]
+    mine = tokens.filter(pc.equal(tokens["article_id"], "a0003"))
+    assert mine.column("text").to_pylist() == expected.column("text").to_pylist()
+
+
+def test_a_retried_commit_keeps_the_staged_rows(tmp_path: Path) -> None:
+    """The commit task retries on I/O errors: the staged files must still be there for the second attempt (they
+    are linked into the table, not moved), and the same commit twice gives the rows once."""
+    dest = str(tmp_path)
+    store.create_missing_tables(dest)
+    raws = [raw_article(i) for i in range(3)]
+    now = dt.datetime.now(dt.timezone.utc)
+    result = process_batch(raws, "r", now)
+    staging = store.Staging("r")
+    try:
+        staging.add({"tokens": result.tables["tokens"]})
+        staged = {"tokens": staging.files("tokens")}
+        store.commit_tables_replacing_articles(dest, staged, result.written_ids)
+        assert staging.files("tokens") == staged["tokens"]
+        store.commit_tables_replacing_articles(dest, staged, result.written_ids)
+    finally:
+        staging.cleanup()
+    tokens = store.read_table(dest, "tokens")
+    assert tokens.num_rows == result.tables["tokens"].num_rows

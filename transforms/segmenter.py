@@ -325,12 +325,16 @@ class JiebaHantSegmenter:
         counts = {w: f for w, f, _ in entries if w in protected}
         classifiers = {w for w, _, t in entries if t == "M" and len(w) == 1} | _EXTRA_CLASSIFIERS
         drop = self._drop_rule(classifiers, protected) if rules.split_dm else None
+        # Every process that segments loads this (300,000 entries), so the loop is kept tight: `drop` is only
+        # asked about words ending in a classifier (it returns False for every other word), tags map via get.
+        tails = frozenset(classifiers - _KEEP_TIME_TAILS) if drop is not None else frozenset()
         add = self._jieba.add_word
+        tag_of = _DICT_TAGS.get
         n = 0
         for word, freq, tag in entries:
-            if word in protected or (drop is not None and drop(word, tag)):
+            if word in protected or (word[-1] in tails and drop(word, tag)):  # type: ignore[misc]
                 continue
-            add(word, freq, _DICT_TAGS.get(tag, "N"))
+            add(word, freq, tag_of(tag, "N"))
             n += 1
         for word, tag in lexicon:  # the lexicon's tag wins; its count only when higher than the dictionary's
             add(word, max(LEXICON_FREQ, counts.get(word, 0)), tag)
