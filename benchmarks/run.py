@@ -723,7 +723,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--articles", "-n", type=int, required=True, help="corpus size N")
     parser.add_argument("--json", required=True, help="where to write the results (JSON)")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED, help="corpus seed (default %(default)s)")
-    parser.add_argument("--batch-size", type=int, default=200, help="passed to `newsfacts run` (default %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=500, help="passed to `newsfacts run` (default %(default)s, as `newsfacts run`)")
     parser.add_argument("--workdir", help="folder for the corpus, tables and logs (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (always kept when --workdir is given)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the baseline (it needs ~250 MB per 1,000 articles)")

@@ -81,7 +81,7 @@ def cli_heartbeat_settings() -> dict:
 def run(
     source: Annotated[str, typer.Option(help="Folder (searched recursively for *.txt), one file, a text file of http(s) URLs, or an fsspec URL.")] = "data/raw",
     dest: Annotated[str, typer.Option(help="Folder (or fsspec URL) holding one Delta table per output table.")] = DEFAULT_DEST,
-    batch_size: Annotated[int, typer.Option(min=1, help="Articles per task batch.")] = 200,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per transform task.")] = 500,
     max_bytes: Annotated[int, typer.Option(min=1, help="Size cap per file; larger files are rejected unread.")] = 5 * 1024 * 1024,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Reprocess every file, changed or not.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Remove articles whose file left the source.")] = False,

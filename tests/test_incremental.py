@@ -50,3 +50,19 @@ def test_classify_after_hashing() -> None:
     assert classify("a", "h2", known, {}, "1") == "changed"
     assert classify("a", "h1", known, {}, "2") == "changed"
     assert classify("b", "h1", known, {}, "1") == "new"
+
+
+def test_read_groups_bound_files_and_bytes() -> None:
+    from flows.pipeline import READ_GROUP_BYTES, READ_GROUP_FILES, read_groups
+
+    def entries(sizes: list[int]) -> list[SourceEntry]:
+        return [SourceEntry(f"a{i}", f"/s/a{i}.txt", size, None) for i, size in enumerate(sizes)]
+
+    small = entries([1000] * (2 * READ_GROUP_FILES + 5))
+    groups = read_groups(small, 200)
+    assert [len(g) for g in groups] == [READ_GROUP_FILES, READ_GROUP_FILES, 5]
+    assert [e for g in groups for e in g] == small  # every file once, in order
+    assert [len(g) for g in read_groups(small[:3000], 2500)] == [2500, 500]  # never less than a batch
+    big = entries([READ_GROUP_BYTES // 2 + 1, READ_GROUP_BYTES * 3, 10, 10])
+    assert [len(g) for g in read_groups(big, 200)] == [1, 1, 2]  # a file over the bound is a group of its own
+    assert read_groups([], 200) == []
