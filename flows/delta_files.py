@@ -161,15 +161,24 @@ class TableFiles:
 
 @dataclass
 class PreparedCommit:
-    """The actions of one table's commit, its files already in place (rewritten or moved in), not yet committed:
+    """The actions of one table's commit, its files already in place (rewritten or linked in), not yet committed:
     until `commit`, readers and the Delta log see none of them (an interrupted run leaves only unreferenced files,
     which `maintain` vacuums)."""
 
     files: TableFiles
     arrow_schema: pa.Schema
+    key: str
+    replaced_ids: list[str]  # sorted
     actions: list[AddAction | RemoveAction]
-    added_rows: int
-    rewritten: int
+    added_rows: int = 0
+    rewritten: int = 0
+
+    def add_staged(self, staged: list[str]) -> None:
+        """Link staged Parquet files in (their rows are added by the commit)."""
+        for path in staged:
+            action, rows = self.files.add_file(None, self.key, source=path)
+            self.actions.append(action)
+            self.added_rows += rows
 
     def commit(self, commit_properties: CommitProperties) -> tuple[int, int]:
         if self.actions:
@@ -178,10 +187,10 @@ class PreparedCommit:
         return self.added_rows, self.rewritten
 
 
-def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
-                   pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE) -> PreparedCommit:
-    """Everything of a commit but the commit: drop every row of `replaced_ids` (rewriting only files that hold
-    them, on `pool` when given) and link the staged files in.
+def prepare_removal(uri: str, arrow_schema: pa.Schema, key: str, replaced_ids: Iterable[str],
+                    pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE) -> PreparedCommit:
+    """The first half of a commit: drop every row of `replaced_ids`, rewriting only files that hold them (on
+    `pool` when given).
 
     The rows a rewritten file keeps are written back in files of at most `per_file` articles: after `maintain`
     compacted a table into large files, the first run that changes articles splits the files it touches, and
@@ -189,7 +198,6 @@ def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str
     files = TableFiles(uri)
     ids = sorted(set(replaced_ids))
     id_set = pa.array(ids, pa.string())
-    actions: list[AddAction | RemoveAction] = []
     now = int(time.time() * 1000)
 
     def replace(existing: dict) -> list[AddAction | RemoveAction]:
@@ -214,16 +222,20 @@ def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str
                 if first == len(ids) or ids[first] > hi:
                     continue  # no replaced id within this file's range
             candidates.append(existing)
+    actions: list[AddAction | RemoveAction] = []
     # Reading, filtering and writing Parquet release the GIL: the touched files are rewritten on all cores.
     for result in (pool.map(replace, candidates) if pool is not None else map(replace, candidates)):
         actions += result
     rewritten = sum(1 for a in actions if isinstance(a, RemoveAction))
-    added = 0
-    for path in staged:
-        action, rows = files.add_file(None, key, source=path)
-        actions.append(action)
-        added += rows
-    return PreparedCommit(files, arrow_schema, actions, added, rewritten)
+    return PreparedCommit(files, arrow_schema, key, ids, actions, 0, rewritten)
+
+
+def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
+                   pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE) -> PreparedCommit:
+    """Everything of a commit but the commit: `prepare_removal`, then the staged files linked in."""
+    prepared = prepare_removal(uri, arrow_schema, key, replaced_ids, pool, per_file)
+    prepared.add_staged(staged)
+    return prepared
 
 
 def rewrite_pool() -> ThreadPoolExecutor:
