@@ -39,7 +39,7 @@ from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
 from flows.fetch import FetchFailed, fetch_urls, fetched_article_id, is_url_list, load_url_list
 from flows.sources import DEFAULT_MAX_BYTES, FetchedSource, FileTooLarge, Source, SourceError, list_source, open_source
 from transforms import schema
-from transforms.article import process_batch, reject_row
+from transforms.rejects import reject_row
 from transforms.incremental import KnownFile, Plan, SourceEntry, classify, plan_run
 from transforms.model import RawFile
 
@@ -227,6 +227,8 @@ def transform_batch_task(batch: Opaque[list[RawFile]], run_id: str, extra_reject
     a full garbage collection, which grew the flow process by one batch of rows per batch (measured: 267 MB to
     600 MB over 25 batches), and it spreads the Parquet writing over the workers instead of the flow process.
     """
+    from transforms.article import process_batch  # here, not at the top: a run with nothing to transform skips it
+
     started = time.perf_counter()
     result = process_batch(batch.value, run_id, _utcnow(), extra_rejects=extra_rejects)
     seconds = time.perf_counter() - started

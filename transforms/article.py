@@ -31,6 +31,7 @@ from transforms.facts import (
 )
 from transforms.layout import parse_article
 from transforms.model import ParsedArticle, RawFile, RejectedInput, Sentence
+from transforms.rejects import reject_row
 from transforms.segmenter import Segmenter, get_segmenter
 from transforms.sentences import split_sentences
 
@@ -197,32 +198,6 @@ def process_file(raw: RawFile, run_id: str, segmenter: Segmenter | None = None) 
     """All rows of one file. Raises RejectedInput when the file is not a usable article."""
     output = _process(raw, run_id, segmenter or get_segmenter())
     return ArticleRows(raw.article_id, output.as_rows())
-
-
-def reject_row(
-    run_id: str,
-    article_id: str | None,
-    source_uri: str,
-    content_sha256: str | None,
-    reason: str,
-    detail: str,
-    rejected_at: dt.datetime,
-    source_bytes: int | None = None,
-    source_mtime: dt.datetime | None = None,
-) -> dict:
-    if reason not in schema.REJECT_REASONS:
-        raise ValueError(f"unknown reject reason {reason!r}")
-    return {
-        "run_id": run_id,
-        "article_id": article_id,
-        "source_uri": source_uri,
-        "content_sha256": content_sha256,
-        "source_bytes": source_bytes,
-        "source_mtime": source_mtime,
-        "reason": reason,
-        "detail": detail,
-        "rejected_at": rejected_at,
-    }
 
 
 def process_batch(
