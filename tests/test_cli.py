@@ -74,3 +74,23 @@ def test_segment_keeps_one_output_line_per_input_line(tmp_path: Path) -> None:
         assert segmented.replace(" ", "") == line.replace(" ", "")
         assert "  " not in segmented
     assert "儘管" in out[2].split(" ")
+
+
+def test_cli_runs_without_heartbeats_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefect's heartbeat thread adds up to 1 s to every run's exit: CLI runs turn it off, but a frequency the
+    user exports (under either of Prefect's names) is kept."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+
+    from flows.cli import cli_heartbeat_settings
+
+    for name in ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"):
+        monkeypatch.delenv(name, raising=False)
+    updates = cli_heartbeat_settings()
+    assert updates == {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    with temporary_settings(updates=updates):
+        assert get_current_settings().flows.heartbeat_frequency is None
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    assert cli_heartbeat_settings() == {}
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY")
+    monkeypatch.setenv("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", "60")
+    assert cli_heartbeat_settings() == {}

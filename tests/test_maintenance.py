@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet  # noqa: F401  (pa.parquet)
 import pytest
 from deltalake import DeltaTable, write_deltalake
+from deltalake.schema import Field
 
 import newsfacts
 from flows import store
@@ -225,3 +226,20 @@ def test_a_retried_commit_keeps_the_staged_rows(tmp_path: Path) -> None:
         staging.cleanup()
     tokens = store.read_table(dest, "tokens")
     assert tokens.num_rows == result.tables["tokens"].num_rows
+
+
+def test_small_table_reads_equal_dataset_reads(tmp_path: Path) -> None:
+    """read_small_table (file by file, no pyarrow.dataset) gives what read_table gives, also for files written
+    before a column existed (read as null) and for a column subset."""
+    dest = str(tmp_path)
+    store.create_missing_tables(dest)
+    commit_run(dest, [raw_article(1), raw_article(2)])
+    commit_run(dest, [raw_article(3)])
+    for name in ("articles", "tokens", "runs", "rejects"):
+        assert store.read_small_table(dest, name).equals(store.read_table(dest, name))
+    columns = ["article_id", "content_sha256", "source_mtime"]
+    assert store.read_small_table(dest, "articles", columns).equals(store.read_table(dest, "articles", columns))
+    extra = pa.field("extra_note", pa.string())
+    DeltaTable(f"{dest}/articles").alter.add_columns([Field.from_arrow(extra)])
+    small, full = store.read_small_table(dest, "articles"), store.read_table(dest, "articles")
+    assert small.equals(full) and small.column("extra_note").null_count == small.num_rows
