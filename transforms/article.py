@@ -75,26 +75,11 @@ class _ArticleOutput:
 
 
 def _paragraph_columns(article_id: str, parsed: ParsedArticle) -> dict[str, list]:
-    ps = parsed.paragraphs
-    return {
-        "article_id": [article_id] * len(ps),
-        "paragraph_no": [p.paragraph_no for p in ps],
-        "kind": [p.kind for p in ps],
-        "text": [p.text for p in ps],
-        "start": [p.start for p in ps],
-        "end": [p.end for p in ps],
-    }
+    return schema.columns_from_objects(schema.PARAGRAPHS, parsed.paragraphs, {"article_id": article_id})
 
 
 def _sentence_columns(article_id: str, sentences: list[Sentence]) -> dict[str, list]:
-    return {
-        "article_id": [article_id] * len(sentences),
-        "sentence_no": [s.sentence_no for s in sentences],
-        "paragraph_no": [s.paragraph_no for s in sentences],
-        "text": [s.text for s in sentences],
-        "start": [s.start for s in sentences],
-        "end": [s.end for s in sentences],
-    }
+    return schema.columns_from_objects(schema.SENTENCES, sentences, {"article_id": article_id})
 
 
 def _token_columns(article_id: str, sentences: list[Sentence], segmenter: Segmenter, spans: list[SpanTuple]) -> dict[str, list]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from transforms.entities import EntityMention, extract_entities
 from transforms.model import Sentence, Token
 from transforms.quantities import QuantityMention, extract_quantities
-from transforms.schema import EXTRACTOR_VERSION
+from transforms.schema import ENTITIES, EXTRACTOR_VERSION, QUANTITIES, STATEMENTS, TIME_EXPRESSIONS, columns_from_objects
 from transforms.statements import StatementMention, extract_statements
 from transforms.timex import TimeMention, extract_time_expressions
 
@@ -167,61 +167,13 @@ def label_tokens(tokens: Sequence[Token], sentence: Sentence, spans: Sequence[Fa
 def fact_columns(article_id: str, facts: ArticleFacts) -> dict[str, dict[str, list]]:
     """The rows of `entity_rows`, `quantity_rows`, `time_rows` and `statement_rows` as columns (schema order),
     keyed by table name: the same values without a dict per row."""
-    es, qs, ts, ss = facts.entities, facts.quantities, facts.times, facts.statements
+    fact = {"article_id": article_id, "extractor_version": EXTRACTOR_VERSION}
+    quantities, times = [q for _, q in facts.quantities], [t for _, t in facts.times]
     return {
-        "entities": {
-            "article_id": [article_id] * len(es),
-            "sentence_no": [e.sentence_no for e in es],
-            "text": [e.text for e in es],
-            "start": [e.start for e in es],
-            "end": [e.end for e in es],
-            "type": [e.type for e in es],
-            "name": [e.name for e in es],
-            "alias": [e.alias for e in es],
-            "title": [e.title for e in es],
-            "extractor_version": [EXTRACTOR_VERSION] * len(es),
-        },
-        "quantities": {
-            "article_id": [article_id] * len(qs),
-            "sentence_no": [n for n, _ in qs],
-            "text": [q.text for _, q in qs],
-            "start": [q.start for _, q in qs],
-            "end": [q.end for _, q in qs],
-            "kind": [q.kind for _, q in qs],
-            "value": [q.value for _, q in qs],
-            "value_max": [q.value_max for _, q in qs],
-            "unit": [q.unit for _, q in qs],
-            "currency": [q.currency for _, q in qs],
-            "qualifier": [q.qualifier for _, q in qs],
-            "extractor_version": [EXTRACTOR_VERSION] * len(qs),
-        },
-        "time_expressions": {
-            "article_id": [article_id] * len(ts),
-            "sentence_no": [n for n, _ in ts],
-            "text": [t.text for _, t in ts],
-            "start": [t.start for _, t in ts],
-            "end": [t.end for _, t in ts],
-            "value": [t.value for _, t in ts],
-            "value_end": [t.value_end for _, t in ts],
-            "granularity": [t.granularity for _, t in ts],
-            "is_relative": [t.is_relative for _, t in ts],
-            "modifier": [t.modifier for _, t in ts],
-            "extractor_version": [EXTRACTOR_VERSION] * len(ts),
-        },
-        "statements": {
-            "article_id": [article_id] * len(ss),
-            "sentence_no": [s.sentence_no for s in ss],
-            "text": [s.text for s in ss],
-            "start": [s.start for s in ss],
-            "end": [s.end for s in ss],
-            "speaker": [s.speaker for s in ss],
-            "verb": [s.verb for s in ss],
-            "content": [s.content for s in ss],
-            "content_start": [s.content_start for s in ss],
-            "content_end": [s.content_end for s in ss],
-            "is_direct_quote": [s.is_direct_quote for s in ss],
-            "extractor_version": [EXTRACTOR_VERSION] * len(ss),
-        },
+        "entities": columns_from_objects(ENTITIES, facts.entities, fact),
+        "quantities": columns_from_objects(QUANTITIES, quantities, fact, {"sentence_no": [n for n, _ in facts.quantities]}),
+        "time_expressions": columns_from_objects(TIME_EXPRESSIONS, times, fact, {"sentence_no": [n for n, _ in facts.times]}),
+        "statements": columns_from_objects(STATEMENTS, facts.statements, fact),
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import pyarrow as pa
 
@@ -296,6 +297,20 @@ def to_table(spec: TableSpec, rows: list[dict] | Mapping[str, Sequence]) -> pa.T
     if isinstance(rows, Mapping):
         return _columns_to_table(spec, rows)
     return pa.Table.from_pylist(rows, schema=spec.schema)
+
+
+def columns_from_objects(spec: TableSpec, objects: Sequence[object], constants: Mapping[str, object],
+                         given: Mapping[str, list] | None = None) -> dict[str, list]:
+    """The columns of `spec` (in its order) for one row per object: a column in `constants` repeats its value,
+    one in `given` takes those values, any other is the objects' attribute of the column's name."""
+    n = len(objects)
+    given = given or {}
+    return {
+        name: [constants[name]] * n if name in constants
+        else given[name] if name in given
+        else list(map(attrgetter(name), objects))
+        for name in spec.schema.names
+    }
 
 
 def _columns_to_table(spec: TableSpec, columns: Mapping[str, Sequence]) -> pa.Table:
