@@ -82,18 +82,25 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Current resident memory of `root` and all its descendants (sum of their RSS)."""
+def _tree_pids(root: int) -> Iterator[int]:
+    """`root` and all its descendants alive now."""
     children = _children_map()
-    total, todo = 0, [root]
+    todo = [root]
     while todo:
         pid = todo.pop()
+        yield pid
+        todo.extend(children.get(pid, ()))
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Current resident memory of `root` and all its descendants (sum of their RSS)."""
+    total = 0
+    for pid in _tree_pids(root):
         try:
             with open(f"/proc/{pid}/statm", "rb") as handle:
                 total += int(handle.read().split()[1]) * PAGE
         except OSError:
             pass
-        todo.extend(children.get(pid, ()))
     return total
 
 
@@ -109,17 +116,14 @@ def machine_busy_s() -> float:
 
 def tree_cpu_s(root: int) -> float:
     """CPU seconds used so far by `root` and its live descendants (with the children they have waited for)."""
-    children = _children_map()
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
+    total = 0
+    for pid in _tree_pids(root):
         try:
             with open(f"/proc/{pid}/stat", "rb") as handle:
                 fields = handle.read().rpartition(b")")[2].split()
             total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
         except OSError:
             pass
-        todo.extend(children.get(pid, ()))
     return total / CLOCK_TICKS
 
 

@@ -204,56 +204,17 @@ def show(
     import pyarrow.compute as pc
 
     from flows.reader import read_arrow
+    from transforms.article_text import render_article_text
 
     pinned = _snapshot_or_fail(as_of, dest)
     where = pc.field("article_id") == article_id
     article = read_arrow("articles", pinned.run_id, dest, filter=where).to_pylist()
     if not article:
         _fail(f"no article {article_id!r} as of run {pinned.run_id}")
-    a = article[0]
-    out = [
-        f"{a['title']}",
-        f"{a['published_date']}{' ' + a['published_time'] if a['published_time'] else ''} · {a['category'] or '-'} · "
-        f"{'、'.join(a['reporters'] or []) or '-'}{' / ' + a['dateline'] if a['dateline'] else ''}"
-        f"{' · ' + a['agency'] if a['agency'] else ''}",
-        f"source {a['source_uri']} · sha256 {a['content_sha256'][:12]} · run {a['run_id']} (as of {pinned.run_id})",
-        "",
-    ]
-    paragraphs = sorted(read_arrow("paragraphs", pinned.run_id, dest, filter=where).to_pylist(), key=lambda p: p["paragraph_no"])
-    for p in paragraphs:
-        out.append(p["text"] if p["kind"] == "body" else f"[{p['kind']}] {p['text']}")
-    entities = read_arrow("entities", pinned.run_id, dest, filter=where).to_pylist()
-    if entities:
-        out += ["", "entities:"]
-        seen: dict[tuple[str, str], dict] = {}
-        for e in entities:
-            item = seen.setdefault((e["type"], e["name"]), {"n": 0, "titles": set(), "alias": e["alias"]})
-            item["n"] += 1
-            if e["title"]:
-                item["titles"].add(e["title"])
-        for (kind, name), item in sorted(seen.items(), key=lambda kv: (-kv[1]["n"], kv[0])):
-            extra = "; ".join(filter(None, ["/".join(sorted(item["titles"])), item["alias"]]))
-            out.append(f"  {kind:<7} {name} ×{item['n']}{'  (' + extra + ')' if extra else ''}")
-    quantities = read_arrow("quantities", pinned.run_id, dest, filter=where).to_pylist()
-    if quantities:
-        out += ["", "quantities:"]
-        for q in sorted(quantities, key=lambda q: q["start"]):
-            value = f"{q['value']:g}" + (f"–{q['value_max']:g}" if q["value_max"] is not None else "")
-            detail = " ".join(filter(None, [q["currency"] or q["unit"], q["qualifier"]]))
-            out.append(f"  {q['kind']:<10} {q['text']} = {value} {detail}")
-    times = read_arrow("time_expressions", pinned.run_id, dest, filter=where).to_pylist()
-    if times:
-        out += ["", "time expressions:"]
-        for t in sorted(times, key=lambda t: t["start"]):
-            out.append(f"  {t['text']} = {t['value']}{'..' + t['value_end'] if t.get('value_end') else ''} "
-                       f"({t['granularity']}{', relative' if t['is_relative'] else ''})")
-    statements = read_arrow("statements", pinned.run_id, dest, filter=where).to_pylist()
-    if statements:
-        out += ["", "statements:"]
-        for st in sorted(statements, key=lambda st: st["start"]):
-            quote = "「」" if st["is_direct_quote"] else ""
-            out.append(f"  {st['speaker'] or '?'} {st['verb']}{quote}: {st['content']}")
-    typer.echo("\n".join(out))
+    rows = {name: read_arrow(name, pinned.run_id, dest, filter=where).to_pylist()
+            for name in ("paragraphs", "entities", "quantities", "time_expressions", "statements")}
+    typer.echo(render_article_text(article[0], rows["paragraphs"], rows["entities"], rows["quantities"],
+                                   rows["time_expressions"], rows["statements"], pinned.run_id))
 
 
 @app.command()

@@ -175,7 +175,6 @@ class PreparedCommit:
     files: TableFiles
     arrow_schema: pa.Schema
     key: str
-    replaced_ids: list[str]  # sorted
     actions: list[AddAction | RemoveAction]
     added_rows: int = 0
     rewritten: int = 0
@@ -234,7 +233,7 @@ def prepare_removal(uri: str, arrow_schema: pa.Schema, key: str, replaced_ids: I
     for result in (pool.map(replace, candidates) if pool is not None else map(replace, candidates)):
         actions += result
     rewritten = sum(1 for a in actions if isinstance(a, RemoveAction))
-    return PreparedCommit(files, arrow_schema, key, ids, actions, 0, rewritten)
+    return PreparedCommit(files, arrow_schema, key, actions, 0, rewritten)
 
 
 def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
@@ -247,11 +246,3 @@ def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str
 
 def rewrite_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="newsfacts-rewrite")
-
-
-def commit_files(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
-                 commit_properties: CommitProperties, per_file: int = ARTICLES_PER_FILE) -> tuple[int, int]:
-    """One transaction: drop every row of `replaced_ids` (rewriting only files that hold them) and add the staged
-    files. Returns (rows added, files rewritten)."""
-    with rewrite_pool() as pool:
-        return prepare_commit(uri, arrow_schema, key, staged, replaced_ids, pool, per_file).commit(commit_properties)

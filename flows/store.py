@@ -25,7 +25,6 @@ from deltalake import CommitProperties, DeltaTable, WriterProperties, write_delt
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
 from flows.delta_files import (
     articles_per_file,
-    commit_files,
     prepare_commit,
     rewrite_pool,
     split_by_articles,
@@ -291,20 +290,15 @@ def _quote(value: str) -> str:
 
 
 def commit_replacing_articles(dest: str, name: str, files: list[str], article_ids: Iterable[str]) -> int:
-    """One commit: drop every row of `article_ids` from table `name` and add the staged files (moved in as they
+    """One commit: drop every row of `article_ids` from table `name` and add the staged files (linked in as they
     are; see flows/delta_files.py). Returns rows added."""
-    ids = sorted(set(article_ids))
-    if not ids and not files:
-        return 0
-    spec = schema.TABLES[name]
-    added, _ = commit_files(table_uri(dest, name), storage_schema(spec), spec.article_key, files, ids, _COMMIT,
-                            articles_per_file(name))
-    return added
+    return commit_tables_replacing_articles(dest, {name: files}, article_ids)[name]
 
 
 def commit_tables_replacing_articles(dest: str, staged: dict[str, list[str]], article_ids: Iterable[str],
                                      after_each: Callable[[str], None] | None = None) -> dict[str, int]:
-    """`commit_replacing_articles` for several tables (in the order of `staged`), one commit each, in that order.
+    """Drop every row of `article_ids` from each table of `staged` and add its staged files: one commit per
+    table, in the order of `staged`.
 
     The files of all tables are rewritten on one pool while the tables commit one after the other, so a core is
     not left idle at the end of each table's share (a run replacing 200 of 20,000 articles rewrites ~180 small
