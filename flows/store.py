@@ -15,10 +15,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
+# pyarrow.dataset before deltalake, on purpose: imported lazily (after deltalake had started its runtime), a CLI
+# process that read an S3 table through a dataset aborted at exit 2 times in 9 ("terminate called without an
+# active exception"); imported first, 0 in 13.
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
@@ -31,12 +34,6 @@ from flows.delta_files import (
 )
 from transforms import schema
 from transforms.incremental import KnownFile
-
-if TYPE_CHECKING:
-    import pyarrow.dataset as ds
-
-# pyarrow.dataset is imported only where a dataset is needed (filters, exports): importing it imports pandas,
-# 0.2 s of every run's start-up, a tenth of a run where nothing changed.
 
 # Concurrent writers retry their commit on conflict (measured: 4x50 concurrent appends fail without this).
 _COMMIT = CommitProperties(max_commit_retries=100)
@@ -161,8 +158,6 @@ def delta_dataset(dest: str, name: str, version: int | None = None) -> ds.Datase
     deltalake 1.6.6 / pyarrow 26). Our tables use no deletion vectors, column mapping or partitions, so the active
     file list with the table's schema (missing columns of older files read as null) is the table.
     """
-    import pyarrow.dataset as ds
-
     arrow_schema, files, filesystem = _live_files(dest, name, version)
     return ds.dataset(files, schema=arrow_schema, format="parquet", filesystem=filesystem)
 
@@ -184,9 +179,9 @@ def read_table(dest: str, name: str, columns: Sequence[str] | None = None, versi
 
 
 def read_small_table(dest: str, name: str, columns: Sequence[str] | None = None, version: int | None = None) -> pa.Table:
-    """`read_table` without pyarrow.dataset, for the small reads every run starts with (the runs log, the key
+    """`read_table` without a pyarrow dataset, for the small reads every run starts with (the runs log, the key
     columns of articles and rejects): the files read one by one on a few threads. Slower than a dataset on a big
-    table, faster than importing pyarrow.dataset (and pandas) on a run that then finds nothing to do."""
+    table, faster on these (key columns of 20,000 articles: 0.08 s instead of 0.19 s)."""
     arrow_schema, files, filesystem = _live_files(dest, name, version)
     wanted = pa.schema([arrow_schema.field(c) for c in columns]) if columns else arrow_schema
     if not files:
@@ -327,8 +322,6 @@ def append_rows(dest: str, name: str, files_or_table: list[str] | pa.Table) -> i
     else:
         if not files_or_table:
             return 0
-        import pyarrow.dataset as ds
-
         dataset = ds.dataset(files_or_table, schema=storage_schema(spec), format="parquet")
         rows = dataset.count_rows()
         data = dataset.scanner().to_reader()
@@ -385,8 +378,6 @@ def maintain_table(dest: str, name: str, retention_hours: int, target_size: int 
 
 def export_snapshot(dest: str, name: str, version: int | None, out: str) -> int:
     """Write one table, at a version, as plain Parquet files in `out/<name>/` (replacing what was there)."""
-    import pyarrow.dataset as pads
-
     target = Path(out) / name
     if version is None:
         data = schema.empty_table(schema.TABLES[name])
@@ -400,6 +391,6 @@ def export_snapshot(dest: str, name: str, version: int | None, out: str) -> int:
     if rows == 0:
         pq.write_table(storage_schema(schema.TABLES[name]).empty_table(), target / "part-0.parquet")
     else:
-        pads.write_dataset(data, target, format="parquet", basename_template="part-{i}.parquet",
+        ds.write_dataset(data, target, format="parquet", basename_template="part-{i}.parquet",
                            max_rows_per_file=5_000_000, existing_data_behavior="overwrite_or_ignore")
     return rows
