@@ -428,6 +428,11 @@ def _signed(t: str, s: int, value: Decimal) -> tuple[int, Decimal]:
     return s, value
 
 
+def _discount_scale(value: Decimal) -> Decimal:
+    """A discount digit as percent of the price: 8 (8折) -> 80; 75 (75折) stays."""
+    return value * 10 if value < 10 else value
+
+
 def _quantity(t: str, text: str, nums: Sequence[Numeral], i: int):
     """The quantity starting with numeral ``nums[i]``: (QuantityMention | None, next index) or None."""
     num = nums[i]
@@ -595,7 +600,7 @@ def _quantity(t: str, text: str, nums: Sequence[Numeral], i: int):
         lv = _decimal(lo_num.value)
         if lo_num.big == 1 and num.big > 1 and lv * num.big <= value:
             lv = lv * num.big  # 3至5億元: 3 -> 3億
-        lo = lv * fac if kind != "discount" else (lv * 10 if lv < 10 else lv)
+        lo = lv * fac if kind != "discount" else _discount_scale(lv)
         if lo > val:
             return None
 
@@ -610,8 +615,8 @@ def _quantity(t: str, text: str, nums: Sequence[Numeral], i: int):
     if lo is not None:
         v_max = val
         val = lo
-    elif vmax is not None:
-        v_max = vmax * fac
+    elif vmax is not None:  # an approximate pair of digits: 三四百萬, 七八折
+        v_max = vmax * fac if kind != "discount" else _discount_scale(vmax)
     else:
         rm = _RANGE_CONN_RE.match(t, qe)
         if rm and j < len(nums) and nums[j].start == rm.end():
