@@ -16,7 +16,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench accel clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -34,9 +34,15 @@ run: setup
 test: setup
 	$(VENV)/bin/python -m pytest -q
 
+# Optional: the hot transforms compiled with Cython (same source, same output; needs a C compiler).
+accel: setup
+	$(UV) run --frozen --group accel python scripts/build_accel.py
+
 N ?= 20000
+# The benchmark builds the compiled transforms first when it can, and runs pure Python when it cannot.
 bench: setup
+	-$(MAKE) --no-print-directory accel
 	$(VENV)/bin/python benchmarks/run.py --articles $(N) --json benchmarks/results.json
 
 clean:
-	rm -rf $(VENV) $(TOOLS) $(DEST)/*/ .pytest_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) $(DEST)/*/ .pytest_cache .hypothesis .accel

@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import importlib.util
 import platform
 import re
 import resource
@@ -467,7 +468,14 @@ def machine_info() -> dict:
                                            capture_output=True, text=True).stdout.strip())
     except OSError:
         pass
+    # The compiled transforms (`make accel`, flows/accel.py) the `newsfacts run` stages load: [] = pure Python.
+    # (Loaded as a file: importing the `flows` package would set Prefect defaults in this process.)
+    spec = importlib.util.spec_from_file_location("_newsfacts_accel", REPO / "flows" / "accel.py")
+    accel = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(accel)  # type: ignore[union-attr]
+    compiled = sorted(accel.usable_modules(REPO)) if os.environ.get(accel.ACCEL_ENV, "1") != "0" else []
     return {
+        "compiled_transforms": compiled,
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "cpu_model": model,
@@ -513,7 +521,9 @@ def markdown(results: dict) -> str:
         "",
         f"N = {results['articles']:,} articles, {results['mb']:.2f} MB "
         f"({results['corpus']['bad_files']} bad on purpose), {results['machine']['cpus_usable']} CPUs "
-        f"({results['machine']['cpu_model']}), Python {results['machine']['python']}",
+        f"({results['machine']['cpu_model']}), Python {results['machine']['python']}, transforms "
+        + (f"compiled ({len(results['machine'].get('compiled_transforms', []))} modules, `make accel`)"
+           if results["machine"].get("compiled_transforms") else "pure Python"),
         "",
         "| stage | wall s | MB/s | peak RSS MB | in transforms s | outside transforms s | ratio |",
         "|---|---:|---:|---:|---:|---:|---|",

