@@ -33,6 +33,8 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable
 from deltalake.transaction import AddAction, RemoveAction
 
+from transforms import schema
+
 # Articles per table file. Smaller files: less rewritten when a few articles change (200 random changes among
 # 20,000 articles touch 1-(1-k/20000)^200 of the files: 18 % at k = 20), but every file costs ~1 ms to create and
 # to rewrite whatever its size (measured here), and more files to open when reading before `maintain`. So the
@@ -161,6 +163,16 @@ class TableFiles:
         action = AddAction(name, size, {}, int(time.time() * 1000), True, file_stats(metadata, key))
         return action, metadata.num_rows
 
+    def delete_uncommitted(self, relative: str) -> None:
+        """Remove a file this run added but did not commit (no Delta version references it)."""
+        try:
+            if self.fs is None:
+                os.remove(self._full(relative))
+            else:
+                self.fs.rm(self._full(relative))
+        except (FileNotFoundError, OSError):
+            pass  # unreferenced either way: `maintain` vacuums it
+
     def active(self) -> list[dict]:
         actions = pa.table(self.table.get_add_actions(flatten=True))
         return actions.to_pylist()
@@ -246,3 +258,31 @@ def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str
 
 def rewrite_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="newsfacts-rewrite")
+
+
+def table_uri(dest: str, name: str) -> str:
+    return f"{dest.rstrip('/')}/{name}"
+
+
+def storage_schema(spec: schema.TableSpec) -> pa.Schema:
+    """The schema written to Delta and Parquet: without the column descriptions.
+
+    Why: delta-rs refuses a write whose field metadata differs from the files already in the table ("Cannot merge
+    metadata with different values for key doc"), so rewording a description in transforms/schema.py would break
+    every existing table. Descriptions live in the schema module and docs/tables.md instead.
+    """
+    return pa.schema([field.remove_metadata() for field in spec.schema])
+
+
+def prepare_removals(dest: str, names: Iterable[str], article_ids: Iterable[str]) -> dict[str, PreparedCommit]:
+    """`prepare_removal` of `article_ids` for each table of `names` (files rewritten in place, nothing committed),
+    the tables side by side on one rewrite pool."""
+    names = list(names)
+    ids = sorted(set(article_ids))
+    with rewrite_pool() as pool, ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table") as tables:
+        futures = {
+            name: tables.submit(prepare_removal, table_uri(dest, name), storage_schema(schema.TABLES[name]),
+                                schema.TABLES[name].article_key, ids, pool, articles_per_file(name))
+            for name in names
+        }
+        return {name: future.result() for name, future in futures.items()}

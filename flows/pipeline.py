@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,7 @@ from prefect.tasks import exponential_backoff
 from pydantic import Field
 
 from flows import progress, storage, store
+from flows.early_removal import EarlyRemoval, worth_it as worth_early_removal
 from flows.lock import DestLock
 from flows.runners import runner_width, task_runner_from_env
 from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
@@ -240,14 +242,22 @@ def transform_batch_task(batch: Opaque[list[RawFile]], run_id: str, extra_reject
 
 
 @task(name="commit-tables", **IO_RETRIES, cache_policy=NO_CACHE)
-def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]) -> dict[str, int]:
+def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str],
+                       early: "Opaque[EarlyRemoval | None] | None" = None) -> dict[str, int]:
     """Commit each table once: content tables first, `articles` last, then `rejects`.
 
     Retrying is safe: each commit replaces all rows of `article_ids`, so a repeated commit gives the same rows.
+    `early`: the removals of these articles, being prepared in a helper process (used by the first attempt only).
     """
-    staged = {spec.name: staging.files(spec.name) for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)}
+    specs = (*schema.CONTENT_TABLES, schema.ARTICLES)
+    staged = {spec.name: staging.files(spec.name) for spec in specs}
+    removals = None
+    if early is not None and early.value is not None:
+        removals = early.value.take({spec.name: store.storage_schema(spec) for spec in specs},
+                                    {spec.name: spec.article_key for spec in specs})
     written = store.commit_tables_replacing_articles(dest, staged, article_ids,
-                                                     after_each=lambda name: failpoint(f"after_commit:{name}"))
+                                                     after_each=lambda name: failpoint(f"after_commit:{name}"),
+                                                     removals=removals)
     written["rejects"] = store.append_rows(dest, "rejects", staging.files("rejects"))
     failpoint("after_commit:rejects")
     return written
@@ -332,6 +342,7 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 full_refresh: bool, prune: bool, raw_dir: str) -> None:
     run_id = summary.run_id
     staging = store.Staging(run_id)
+    early: EarlyRemoval | None = None
     try:
         fetched_rejects: list[dict] = []
         if is_url_list(source):
@@ -398,10 +409,15 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         def transform(raws: list[RawFile], rejects: list[dict], last: bool) -> None:
             """Transform one batch: in this process when it is the run's only batch (starting workers would
             cost more than the work), else on the task runner, keeping at most `width` batches in flight."""
-            nonlocal submitted
+            nonlocal submitted, early
             if not raws and not rejects:
                 return
             if (last and submitted == 0) or context is None:
+                replaced = {raw.article_id for raw in raws} | dropped_ids
+                if context is not None and worth_early_removal(sum(1 for i in replaced if i in known_articles)):
+                    # The rows these articles replace are dropped by a helper process while this one transforms.
+                    early = EarlyRemoval(dest, [spec.name for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)],
+                                         sorted(replaced))
                 with clock("transform"):
                     collect(transform_batch_task(Opaque(raws), run_id, rejects, str(staging.root)), len(raws))
                 return
@@ -444,9 +460,21 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         summary.n_new = sum(1 for i in written_ids if statuses.get(i) == "new")
         summary.n_changed = sum(1 for i in written_ids if statuses.get(i) == "changed")
         summary.n_rejected = sum(summary.rejects_by_reason.values())
+        final_ids = set(written_ids) | dropped_ids
+        if early is not None:
+            # Usable when it covers every replaced article and the extra ones it dropped have no rows (articles
+            # that were new to the tables and ended up rejected).
+            extra = set(early.article_ids) - final_ids
+            if not final_ids <= set(early.article_ids) or any(i in known_articles for i in extra):
+                early.close()
+                early = None
         with clock("commit"):
-            summary.rows_written = commit_tables_task(dest, staging, sorted(set(written_ids) | dropped_ids))
+            summary.rows_written = commit_tables_task(dest, staging, sorted(final_ids), Opaque(early))
+        if early is not None and early.taken:
+            summary.stage_seconds["commit_waited_for_removal_helper"] = round(early.waited_s, 4)
     finally:
+        if early is not None:
+            early.close(abandon=sys.exc_info()[0] is not None)
         staging.cleanup()
 
 

@@ -15,6 +15,8 @@ from typing import Literal
 from flows import prefect_env  # noqa: F401  (before prefect)
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.orphans import exit_with_parent
+
 RunnerKind = Literal["process", "thread", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("process", "thread", "dask")
 
@@ -28,7 +30,8 @@ def make_task_runner(kind: RunnerKind = "process", workers: int | None = None, d
     if kind == "thread":
         return ThreadPoolTaskRunner(max_workers=workers)
     if kind == "process":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        # Workers exit with the flow process: a killed run leaves none behind (flows/orphans.py).
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=exit_with_parent)
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 

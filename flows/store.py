@@ -26,11 +26,15 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
-from flows.delta_files import (
+from flows.delta_files import (  # noqa: F401  (table_uri, storage_schema, prepare_removals: used via store too)
+    PreparedCommit,
     articles_per_file,
     prepare_commit,
+    prepare_removals,
     rewrite_pool,
     split_by_articles,
+    storage_schema,
+    table_uri,
 )
 from transforms import schema
 from transforms.incremental import KnownFile
@@ -43,22 +47,8 @@ _COMMIT = CommitProperties(max_commit_retries=100)
 _COMPACTION = WriterProperties(compression="SNAPPY", max_row_group_size=128 * 1024)
 
 
-def storage_schema(spec: schema.TableSpec) -> pa.Schema:
-    """The schema written to Delta and Parquet: without the column descriptions.
-
-    Why: delta-rs refuses a write whose field metadata differs from the files already in the table ("Cannot merge
-    metadata with different values for key doc"), so rewording a description in transforms/schema.py would break
-    every existing table. Descriptions live in the schema module and docs/tables.md instead.
-    """
-    return pa.schema([field.remove_metadata() for field in spec.schema])
-
-
 def _plain(table: pa.Table, spec: schema.TableSpec) -> pa.Table:
     return table.cast(storage_schema(spec))
-
-
-def table_uri(dest: str, name: str) -> str:
-    return f"{dest.rstrip('/')}/{name}"
 
 
 def is_table(dest: str, name: str) -> bool:
@@ -291,27 +281,38 @@ def commit_replacing_articles(dest: str, name: str, files: list[str], article_id
 
 
 def commit_tables_replacing_articles(dest: str, staged: dict[str, list[str]], article_ids: Iterable[str],
-                                     after_each: Callable[[str], None] | None = None) -> dict[str, int]:
+                                     after_each: Callable[[str], None] | None = None,
+                                     removals: dict[str, PreparedCommit] | None = None) -> dict[str, int]:
     """Drop every row of `article_ids` from each table of `staged` and add its staged files: one commit per
     table, in the order of `staged`.
 
     The files of all tables are rewritten on one pool while the tables commit one after the other, so a core is
     not left idle at the end of each table's share (a run replacing 200 of 20,000 articles rewrites ~180 small
-    files per table). `after_each(name)` runs after each table's commit. Returns rows added per table."""
+    files per table). `removals`: the removals of exactly `article_ids`, already prepared per table (in a helper
+    process, flows/early_removal.py). `after_each(name)` runs after each table's commit. Returns rows added per
+    table."""
     ids = sorted(set(article_ids))
     written: dict[str, int] = {}
     names = [name for name, files in staged.items() if ids or files]
     with rewrite_pool() as pool, ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table") as tables:
-        prepared = {
-            name: tables.submit(prepare_commit, table_uri(dest, name), storage_schema(schema.TABLES[name]),
-                                schema.TABLES[name].article_key, staged[name], ids, pool, articles_per_file(name))
-            for name in names
-        }
+        if removals is not None:
+            prepared = {name: tables.submit(_add_staged, removals[name], staged[name]) for name in names}
+        else:
+            prepared = {
+                name: tables.submit(prepare_commit, table_uri(dest, name), storage_schema(schema.TABLES[name]),
+                                    schema.TABLES[name].article_key, staged[name], ids, pool, articles_per_file(name))
+                for name in names
+            }
         for name in staged:
             written[name] = prepared[name].result().commit(_COMMIT)[0] if name in prepared else 0
             if after_each:
                 after_each(name)
     return written
+
+
+def _add_staged(prepared: PreparedCommit, staged: list[str]) -> PreparedCommit:
+    prepared.add_staged(staged)
+    return prepared
 
 
 def append_rows(dest: str, name: str, files_or_table: list[str] | pa.Table) -> int:

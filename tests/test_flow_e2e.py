@@ -320,3 +320,76 @@ def test_a_url_list_source_downloads_keeps_raw_files_and_rejects_failures(prefec
         assert listed["n_new"] == 0
     finally:
         server.shutdown()
+
+
+def _table_contents(dest: Path) -> dict[str, pd.DataFrame]:
+    """Every data table, sorted, without the columns that name the run."""
+    out = {}
+    for spec in (*schema.CONTENT_TABLES, schema.ARTICLES):
+        frame = read(dest, spec.name).drop(columns=["run_id", "processed_at"], errors="ignore")
+        keys = [c for c in ("article_id", "paragraph_no", "sentence_no", "token_no", "start", "end", "text") if c in frame]
+        out[spec.name] = frame.sort_values(keys).reset_index(drop=True)
+    return out
+
+
+def test_removals_prepared_in_a_helper_give_the_same_tables(first_run, source_dir: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A single-batch run drops the old rows of its changed articles in a helper process while it transforms
+    (flows/early_removal.py): the tables must be exactly those of the plain commit, also when a new file of the
+    batch is rejected (its id was given to the helper but has no rows)."""
+    from flows.pipeline import newsfacts_flow
+
+    dest, _ = first_run
+    source = tmp_path / "raw"
+    shutil.copytree(source_dir, source)
+    for path in sorted((source / "variants").glob("*.txt"))[:3]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n補充的一段內文，記者再次查證。\n", encoding="utf-8")
+    (source / "variants" / "new_bad.txt").write_bytes(b"")
+    tables = {}
+    for mode in ("1", "0"):
+        work = tmp_path / f"processed-{mode}"
+        shutil.copytree(dest, work)
+        monkeypatch.setenv("NEWSFACTS_EARLY_REMOVAL", mode)
+        summary = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
+        assert (summary["n_changed"], summary["n_rejected"]) == (3, 1)
+        assert ("commit_waited_for_removal_helper" in summary["stage_seconds"]) == (mode == "1")
+        tables[mode] = _table_contents(work)
+        new_files = {p.name for p in (work / "tokens").glob("*.parquet")} - {p.name for p in (dest / "tokens").glob("*.parquet")}
+        assert new_files <= _referenced(work / "tokens")  # no stray files left behind
+    for name in tables["1"]:
+        pd.testing.assert_frame_equal(tables["1"][name], tables["0"][name], check_like=True)
+
+
+def _referenced(table_dir: Path) -> set[str]:
+    return {Path(uri).name for uri in DeltaTable(str(table_dir)).file_uris()}
+
+
+def test_helper_removals_are_discarded_when_the_table_moved_or_the_helper_failed(first_run, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from flows import store
+    from flows.early_removal import EarlyRemoval
+
+    dest, _ = first_run
+    work = tmp_path / "processed"
+    shutil.copytree(dest, work)
+    spec = schema.TABLES["paragraphs"]
+    table_dir = work / spec.name
+    schemas, keys = {spec.name: store.storage_schema(spec)}, {spec.name: spec.article_key}
+    # An article sharing its file with others: dropping it rewrites that file.
+    article_id, other_id = next(ids[:2] for ids in (sorted(set(pq.read_table(table_dir / name).column("article_id").to_pylist()))
+                                                    for name in sorted(_referenced(table_dir))) if len(ids) >= 2)
+    files_before = {p.name for p in table_dir.glob("*.parquet")}
+
+    early = EarlyRemoval(str(work), [spec.name], [article_id])
+    early._future.result()  # type: ignore[union-attr]  (the helper has written its files)
+    assert {p.name for p in table_dir.glob("*.parquet")} - files_before  # uncommitted: no version has them
+    version = DeltaTable(str(table_dir)).version()
+    store.commit_replacing_articles(str(work), spec.name, [], [other_id])  # the table moves on
+    assert DeltaTable(str(table_dir)).version() == version + 1
+    assert early.take(schemas, keys) is None and not early.taken
+    assert {p.name for p in table_dir.glob("*.parquet")} - files_before <= _referenced(table_dir)  # deleted again
+
+    broken = EarlyRemoval(str(tmp_path / "no-such-dest"), [spec.name], [article_id])
+    assert broken.take(schemas, keys) is None  # the helper raised: the commit prepares its own
+    assert broken.take(schemas, keys) is None  # and only once
