@@ -50,6 +50,9 @@ def articles_per_file(table_name: str) -> int:
     return ARTICLES_PER_FILE_BY_TABLE.get(table_name, ARTICLES_PER_FILE)
 
 
+# What the commit needs of a staged file: its row count and its Delta `stats` JSON.
+StagedFacts = tuple[int, str]
+
 # Columns whose min/max go into the Delta statistics (short keys and numbers; long texts would be truncated).
 _STATS_TYPES = (pa.types.is_integer, pa.types.is_date32)
 
@@ -130,9 +133,11 @@ class TableFiles:
         with self.fs.open(self._full(relative), "rb") as handle:
             return pq.ParquetFile(handle).read(columns=columns, use_threads=False)
 
-    def add_file(self, table: pa.Table | None, key: str, source: str | None = None) -> tuple[AddAction, int]:
+    def add_file(self, table: pa.Table | None, key: str, source: str | None = None,
+                 facts: "StagedFacts | None" = None) -> tuple[AddAction, int]:
         """Put a Parquet file into the table directory (linking `source` if given, else writing `table`).
-        Returns its Add action and its row count."""
+        Returns its Add action and its row count. `facts`: the row count and Delta statistics of `source`,
+        recorded when it was written (else read from its footer here)."""
         name = f"part-{uuid.uuid4().hex}-c000.snappy.parquet"
         target = self._full(name)
         if source is None:
@@ -150,7 +155,7 @@ class TableFiles:
                     pq.write_table(table, handle, compression="snappy", metadata_collector=collected)
             metadata = collected[0]
         else:
-            metadata = pq.read_metadata(source)
+            metadata = None if facts is not None else pq.read_metadata(source)
             if self.fs is None:
                 # A hard link (no copy) that leaves the staged file in place: a retried commit adds it again.
                 try:
@@ -160,8 +165,11 @@ class TableFiles:
             else:
                 self.fs.put_file(source, target)
         size = os.path.getsize(target) if self.fs is None else self.fs.size(target)
-        action = AddAction(name, size, {}, int(time.time() * 1000), True, file_stats(metadata, key))
-        return action, metadata.num_rows
+        if metadata is not None:
+            facts = (metadata.num_rows, file_stats(metadata, key))
+        assert facts is not None
+        action = AddAction(name, size, {}, int(time.time() * 1000), True, facts[1])
+        return action, facts[0]
 
     def delete_uncommitted(self, relative: str) -> None:
         """Remove a file this run added but did not commit (no Delta version references it)."""
@@ -191,10 +199,12 @@ class PreparedCommit:
     added_rows: int = 0
     rewritten: int = 0
 
-    def add_staged(self, staged: list[str]) -> None:
-        """Link staged Parquet files in (their rows are added by the commit)."""
+    def add_staged(self, staged: list[str], facts: dict[str, StagedFacts] | None = None) -> None:
+        """Link staged Parquet files in (their rows are added by the commit); `facts`: their row counts and
+        statistics by path, where known (`staged_file_facts`)."""
+        facts = facts or {}
         for path in staged:
-            action, rows = self.files.add_file(None, self.key, source=path)
+            action, rows = self.files.add_file(None, self.key, source=path, facts=facts.get(path))
             self.actions.append(action)
             self.added_rows += rows
 
@@ -249,11 +259,21 @@ def prepare_removal(uri: str, arrow_schema: pa.Schema, key: str, replaced_ids: I
 
 
 def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
-                   pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE) -> PreparedCommit:
+                   pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE,
+                   facts: dict[str, StagedFacts] | None = None) -> PreparedCommit:
     """Everything of a commit but the commit: `prepare_removal`, then the staged files linked in."""
     prepared = prepare_removal(uri, arrow_schema, key, replaced_ids, pool, per_file)
-    prepared.add_staged(staged)
+    prepared.add_staged(staged, facts)
     return prepared
+
+
+def write_parquet_with_facts(table: pa.Table, path: str, key: str) -> StagedFacts:
+    """Write `table` as a staged Parquet file; returns its row count and Delta statistics from the footer as
+    written, so that the commit need not open the file again (0.2 ms a file, ~4,000 files in a run of 20,000
+    articles, all at the single-threaded end of the run)."""
+    collected: list[pq.FileMetaData] = []
+    pq.write_table(table, path, compression="snappy", metadata_collector=collected)
+    return collected[0].num_rows, file_stats(collected[0], key)
 
 
 def rewrite_pool() -> ThreadPoolExecutor:

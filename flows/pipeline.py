@@ -219,6 +219,7 @@ class TransformOutput:
     seconds: float  # time inside the transforms, wherever the task ran
     tables: dict | None = None  # the rows, only when the task could not stage them itself (remote Dask worker)
     staging_seconds: float = 0.0  # time writing the staged Parquet files
+    staged_facts: dict | None = None  # row count and statistics of each staged file, by path (for the commit)
 
 
 @task(name="transform-batch", cache_policy=NO_CACHE)
@@ -237,8 +238,20 @@ def transform_batch_task(batch: Opaque[list[RawFile]], run_id: str, extra_reject
     if stage_dir is None:
         return TransformOutput(result.written_ids, result.rejected, seconds, result.tables)
     started = time.perf_counter()
-    store.write_stage_parts(stage_dir, result.tables)
-    return TransformOutput(result.written_ids, result.rejected, seconds, staging_seconds=time.perf_counter() - started)
+    facts = store.write_stage_parts(stage_dir, result.tables)
+    return TransformOutput(result.written_ids, result.rejected, seconds, staging_seconds=time.perf_counter() - started,
+                           staged_facts=facts)
+
+
+def tail_batch_sizes(n: int, batch_size: int, workers: int) -> list[int]:
+    """Sizes of the batches for the run's last `n` files: full batches, then up to two per worker of a quarter
+    batch (the last ones end at most a quarter batch apart). Sums to `n`; no size is 0."""
+    small = max(1, batch_size // 4)
+    tail = min(n, 2 * workers * small)
+    head = n - tail
+    sizes = [batch_size] * (head // batch_size) + ([head % batch_size] if head % batch_size else [])
+    sizes += [small] * (tail // small) + ([tail % small] if tail % small else [])
+    return sizes
 
 
 @task(name="commit-tables", **IO_RETRIES, cache_policy=NO_CACHE)
@@ -257,7 +270,7 @@ def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]
                                     {spec.name: spec.article_key for spec in specs})
     written = store.commit_tables_replacing_articles(dest, staged, article_ids,
                                                      after_each=lambda name: failpoint(f"after_commit:{name}"),
-                                                     removals=removals)
+                                                     removals=removals, facts=staging.facts)
     written["rejects"] = store.append_rows(dest, "rejects", staging.files("rejects"))
     failpoint("after_commit:rejects")
     return written
@@ -389,6 +402,8 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
             if output.tables is not None:
                 with clock("stage"):
                     staging.add(output.tables)
+            if output.staged_facts:
+                staging.facts.update(output.staged_facts)
             written_ids.extend(output.written_ids)
             for article_id, reason in output.rejected:
                 summary.rejects_by_reason[reason] = summary.rejects_by_reason.get(reason, 0) + 1
@@ -445,6 +460,13 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
             if reporter and skipped + len(read.rejects):
                 reporter.advance(skipped + len(read.rejects))
             last_read = batch_no == len(batches) - 1
+            if last_read and (submitted or len(buffer) > batch_size):
+                # The run's last batches go out smaller, so that the workers finish together instead of one
+                # waiting for the other's last full batch.
+                for size in tail_batch_sizes(len(buffer), batch_size, max(1, width // 2)):
+                    chunk, buffer = buffer[:size], buffer[size:]
+                    transform(chunk, pending_rejects, last=not buffer)
+                    pending_rejects = []
             while len(buffer) >= batch_size or (last_read and (buffer or pending_rejects)):
                 chunk, buffer = buffer[:batch_size], buffer[batch_size:]
                 transform(chunk, pending_rejects, last=last_read and not buffer)

@@ -28,6 +28,7 @@ from deltalake import CommitProperties, DeltaTable, WriterProperties, write_delt
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
 from flows.delta_files import (  # noqa: F401  (table_uri, storage_schema, prepare_removals: used via store too)
     PreparedCommit,
+    StagedFacts,
     articles_per_file,
     prepare_commit,
     prepare_removals,
@@ -35,6 +36,7 @@ from flows.delta_files import (  # noqa: F401  (table_uri, storage_schema, prepa
     split_by_articles,
     storage_schema,
     table_uri,
+    write_parquet_with_facts,
 )
 from transforms import schema
 from transforms.incremental import KnownFile
@@ -228,15 +230,14 @@ def load_reject_state(dest: str) -> dict[str, KnownFile]:
     return {uri: known for uri, (_, known) in latest.items()}
 
 
-def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str, int]:
+def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str, StagedFacts]:
     """Write one batch's tables as Parquet parts under `root/<table>/`: uniquely named (workers write
-    concurrently), at most `articles_per_file(table)` articles each (these files become the table's files). Returns rows
-    per table."""
+    concurrently), at most `articles_per_file(table)` articles each (these files become the table's files). Returns
+    the row count and Delta statistics of every file written, by path (for the commit: `Staging.facts`)."""
     import uuid
 
-    rows: dict[str, int] = {}
+    facts: dict[str, StagedFacts] = {}
     for name, table in tables.items():
-        rows[name] = table.num_rows
         if table.num_rows == 0:
             continue
         folder = Path(root) / name
@@ -245,8 +246,9 @@ def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str
         per_file = articles_per_file(name)
         pieces = split_by_articles(_plain(table, spec), spec.article_key, per_file) if spec.article_key else [_plain(table, spec)]
         for piece in pieces:
-            pq.write_table(piece, folder / f"part-{uuid.uuid4().hex}.parquet", compression="snappy")
-    return rows
+            path = str(folder / f"part-{uuid.uuid4().hex}.parquet")
+            facts[path] = write_parquet_with_facts(piece, path, spec.article_key or "")
+    return facts
 
 
 class Staging:
@@ -258,9 +260,10 @@ class Staging:
 
     def __init__(self, run_id: str) -> None:
         self.root = Path(tempfile.mkdtemp(prefix=f"newsfacts-{run_id}-"))
+        self.facts: dict[str, StagedFacts] = {}  # row count and statistics of staged files, by path, where known
 
     def add(self, tables: dict[str, pa.Table]) -> None:
-        write_stage_parts(self.root, tables)
+        self.facts.update(write_stage_parts(self.root, tables))
 
     def files(self, name: str) -> list[str]:
         folder = self.root / name
@@ -282,25 +285,27 @@ def commit_replacing_articles(dest: str, name: str, files: list[str], article_id
 
 def commit_tables_replacing_articles(dest: str, staged: dict[str, list[str]], article_ids: Iterable[str],
                                      after_each: Callable[[str], None] | None = None,
-                                     removals: dict[str, PreparedCommit] | None = None) -> dict[str, int]:
+                                     removals: dict[str, PreparedCommit] | None = None,
+                                     facts: dict[str, StagedFacts] | None = None) -> dict[str, int]:
     """Drop every row of `article_ids` from each table of `staged` and add its staged files: one commit per
     table, in the order of `staged`.
 
     The files of all tables are rewritten on one pool while the tables commit one after the other, so a core is
     not left idle at the end of each table's share (a run replacing 200 of 20,000 articles rewrites ~180 small
     files per table). `removals`: the removals of exactly `article_ids`, already prepared per table (in a helper
-    process, flows/early_removal.py). `after_each(name)` runs after each table's commit. Returns rows added per
-    table."""
+    process, flows/early_removal.py). `facts`: row counts and statistics of staged files, by path, where known.
+    `after_each(name)` runs after each table's commit. Returns rows added per table."""
     ids = sorted(set(article_ids))
     written: dict[str, int] = {}
     names = [name for name, files in staged.items() if ids or files]
     with rewrite_pool() as pool, ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table") as tables:
         if removals is not None:
-            prepared = {name: tables.submit(_add_staged, removals[name], staged[name]) for name in names}
+            prepared = {name: tables.submit(_add_staged, removals[name], staged[name], facts) for name in names}
         else:
             prepared = {
                 name: tables.submit(prepare_commit, table_uri(dest, name), storage_schema(schema.TABLES[name]),
-                                    schema.TABLES[name].article_key, staged[name], ids, pool, articles_per_file(name))
+                                    schema.TABLES[name].article_key, staged[name], ids, pool, articles_per_file(name),
+                                    facts)
                 for name in names
             }
         for name in staged:
@@ -310,8 +315,8 @@ def commit_tables_replacing_articles(dest: str, staged: dict[str, list[str]], ar
     return written
 
 
-def _add_staged(prepared: PreparedCommit, staged: list[str]) -> PreparedCommit:
-    prepared.add_staged(staged)
+def _add_staged(prepared: PreparedCommit, staged: list[str], facts: dict[str, StagedFacts] | None) -> PreparedCommit:
+    prepared.add_staged(staged, facts)
     return prepared
 
 

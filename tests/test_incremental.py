@@ -1,5 +1,8 @@
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from transforms.incremental import KnownFile, SourceEntry, article_id_for, classify, plan_run
 
 T0 = dt.datetime(2026, 1, 27, 8, 0, tzinfo=dt.timezone.utc)
@@ -66,3 +69,15 @@ def test_read_groups_bound_files_and_bytes() -> None:
     big = entries([READ_GROUP_BYTES // 2 + 1, READ_GROUP_BYTES * 3, 10, 10])
     assert [len(g) for g in read_groups(big, 200)] == [1, 1, 2]  # a file over the bound is a group of its own
     assert read_groups([], 200) == []
+
+
+@given(st.integers(0, 5000), st.integers(1, 1000), st.integers(1, 16))
+def test_tail_batch_sizes_cover_the_files_in_batches_no_larger_than_the_batch_size(n: int, batch: int, workers: int) -> None:
+    from flows.pipeline import tail_batch_sizes
+
+    sizes = tail_batch_sizes(n, batch, workers)
+    assert sum(sizes) == n
+    assert all(0 < size <= batch for size in sizes)
+    # the run ends on small batches: the last 2 x workers are at most a quarter batch (when there are that many)
+    small = max(1, batch // 4)
+    assert all(size <= small for size in sizes[-min(len(sizes), 2 * workers):]) or n <= small
