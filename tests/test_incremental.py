@@ -1,6 +1,6 @@
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from transforms.incremental import KnownFile, SourceEntry, article_id_for, classify, plan_run
@@ -81,3 +81,23 @@ def test_tail_batch_sizes_cover_the_files_in_batches_no_larger_than_the_batch_si
     # the run ends on small batches: the last 2 x workers are at most a quarter batch (when there are that many)
     small = max(1, batch // 4)
     assert all(size <= small for size in sizes[-min(len(sizes), 2 * workers):]) or n <= small
+
+
+def _article_id_reference(relative_path: str) -> str:
+    import posixpath
+
+    path = posixpath.normpath(relative_path.replace("\\", "/")).lstrip("/")
+    stem, ext = posixpath.splitext(path)
+    return stem if ext.lower() == ".txt" else path
+
+
+@given(st.text(alphabet="/\\.atxTX 台", min_size=1, max_size=14))
+@example("2026/01/a.txt")
+@example("a/.txt")
+@example("./a.txt")
+@example("a/../b.txt")
+@example("a//b.TXT")
+@example("x.txt/")
+@example("a./b.txt")
+def test_article_id_fast_path_agrees_with_normpath(relative_path: str) -> None:
+    assert article_id_for(relative_path) == _article_id_reference(relative_path)

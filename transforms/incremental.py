@@ -16,6 +16,14 @@ from dataclasses import dataclass
 
 def article_id_for(relative_path: str) -> str:
     """Stable article id from a path relative to the source root: POSIX separators, no `.txt` suffix."""
+    if (
+        "\\" not in relative_path and "//" not in relative_path and "/." not in relative_path
+        and not relative_path.startswith(("/", ".")) and not relative_path.endswith("/")
+        and relative_path[-4:].lower() == ".txt" and len(relative_path) > 4 and relative_path[-5] != "/"
+    ):
+        # An already normal path ending in a .txt name (every file of a listing): what the general case below
+        # gives, without normpath and splitext (a third of listing 20,000 files).
+        return relative_path[:-4]
     path = posixpath.normpath(relative_path.replace("\\", "/")).lstrip("/")
     stem, ext = posixpath.splitext(path)
     return stem if ext.lower() == ".txt" else path
