@@ -36,6 +36,7 @@ from pydantic import Field
 from flows import progress, storage, store
 from flows.early_removal import EarlyRemoval, worth_it as worth_early_removal
 from flows.lock import DestLock
+from flows.memory import release_free_memory
 from flows.runners import runner_width, task_runner_from_env
 from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
 from flows.fetch import FetchFailed, fetch_urls, fetched_article_id, is_url_list, load_url_list
@@ -239,8 +240,11 @@ def transform_batch_task(batch: Opaque[list[RawFile]], run_id: str, extra_reject
         return TransformOutput(result.written_ids, result.rejected, seconds, result.tables)
     started = time.perf_counter()
     facts = store.write_stage_parts(stage_dir, result.tables)
-    return TransformOutput(result.written_ids, result.rejected, seconds, staging_seconds=time.perf_counter() - started,
-                           staged_facts=facts)
+    output = TransformOutput(result.written_ids, result.rejected, seconds, staging_seconds=time.perf_counter() - started,
+                             staged_facts=facts)
+    del result
+    release_free_memory()  # an idle worker holds less while the flow commits (flows/memory.py)
+    return output
 
 
 def tail_batch_sizes(n: int, batch_size: int, workers: int) -> list[int]:
