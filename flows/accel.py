@@ -53,6 +53,11 @@ def source_path(root: Path, module: str) -> Path:
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
+def source_sha256(path: Path) -> str:
+    """What the manifest records of a source, and what it is checked against."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 class _CompiledLoader(importlib.machinery.ExtensionFileLoader):
     """An extension module whose package data (importlib.resources) stays next to its source."""
 
@@ -98,7 +103,7 @@ def usable_modules(root: Path = ROOT) -> dict[str, tuple[Path, Path]]:
         source = source_path(root, name)
         compiled = build / entry.get("file", "")
         try:
-            current = hashlib.sha256(source.read_bytes()).hexdigest()
+            current = source_sha256(source)
         except OSError:
             continue
         if current == entry.get("sha256") and compiled.is_file():
@@ -122,10 +127,3 @@ def install(root: Path = ROOT, environ: dict[str, str] | os._Environ = os.enviro
     sys.meta_path.insert(0, finder)
     return finder
 
-
-def compiled_in_use() -> list[str]:
-    """The transforms modules imported from the compiled build in this process (for run records and --version)."""
-    return sorted(
-        name for name, module in sys.modules.items()
-        if name.startswith("transforms") and isinstance(getattr(module, "__loader__", None), _CompiledLoader)
-    )

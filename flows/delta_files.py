@@ -22,10 +22,9 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -135,7 +134,7 @@ class TableFiles:
             return pq.ParquetFile(handle).read(columns=columns, use_threads=False)
 
     def add_file(self, table: pa.Table | None, key: str, source: str | None = None,
-                 facts: "StagedFacts | None" = None) -> tuple[AddAction, int]:
+                 facts: StagedFacts | None = None) -> tuple[AddAction, int]:
         """Put a Parquet file into the table directory (linking `source` if given, else writing `table`).
         Returns its Add action and its row count. `facts`: the row count and Delta statistics of `source`,
         recorded when it was written (else read from its footer here)."""
@@ -154,9 +153,11 @@ class TableFiles:
             else:
                 with self.fs.open(target, "wb") as handle:
                     pq.write_table(table, handle, compression="snappy", metadata_collector=collected)
-            metadata = collected[0]
+            facts = (collected[0].num_rows, file_stats(collected[0], key))
         else:
-            metadata = None if facts is not None else pq.read_metadata(source)
+            if facts is None:
+                metadata = pq.read_metadata(source)
+                facts = (metadata.num_rows, file_stats(metadata, key))
             if self.fs is None:
                 # A hard link (no copy) that leaves the staged file in place: a retried commit adds it again.
                 try:
@@ -166,9 +167,6 @@ class TableFiles:
             else:
                 self.fs.put_file(source, target)
         size = os.path.getsize(target) if self.fs is None else self.fs.size(target)
-        if metadata is not None:
-            facts = (metadata.num_rows, file_stats(metadata, key))
-        assert facts is not None
         action = AddAction(name, size, {}, int(time.time() * 1000), True, facts[1])
         return action, facts[0]
 
@@ -179,7 +177,7 @@ class TableFiles:
                 os.remove(self._full(relative))
             else:
                 self.fs.rm(self._full(relative))
-        except (FileNotFoundError, OSError):
+        except OSError:
             pass  # unreferenced either way: `maintain` vacuums it
 
     def active(self) -> list[dict]:
@@ -202,7 +200,7 @@ class PreparedCommit:
 
     def add_staged(self, staged: list[str], facts: dict[str, StagedFacts] | None = None) -> None:
         """Link staged Parquet files in (their rows are added by the commit); `facts`: their row counts and
-        statistics by path, where known (`staged_file_facts`)."""
+        statistics by path, where known (`write_parquet_with_facts`)."""
         facts = facts or {}
         for path in staged:
             action, rows = self.files.add_file(None, self.key, source=path, facts=facts.get(path))
@@ -259,15 +257,6 @@ def prepare_removal(uri: str, arrow_schema: pa.Schema, key: str, replaced_ids: I
     return PreparedCommit(files, arrow_schema, key, actions, 0, rewritten)
 
 
-def prepare_commit(uri: str, arrow_schema: pa.Schema, key: str, staged: list[str], replaced_ids: Iterable[str],
-                   pool: Executor | None = None, per_file: int = ARTICLES_PER_FILE,
-                   facts: dict[str, StagedFacts] | None = None) -> PreparedCommit:
-    """Everything of a commit but the commit: `prepare_removal`, then the staged files linked in."""
-    prepared = prepare_removal(uri, arrow_schema, key, replaced_ids, pool, per_file)
-    prepared.add_staged(staged, facts)
-    return prepared
-
-
 def write_parquet_with_facts(table: pa.Table, path: str, key: str) -> StagedFacts:
     """Write `table` as a staged Parquet file; returns its row count and Delta statistics from the footer as
     written, so that the commit need not open the file again (0.2 ms a file, ~4,000 files in a run of 20,000
@@ -295,15 +284,23 @@ def storage_schema(spec: schema.TableSpec) -> pa.Schema:
     return pa.schema([field.remove_metadata() for field in spec.schema])
 
 
+def prepare_table_removal(dest: str, name: str, article_ids: Sequence[str], pool: Executor | None = None) -> PreparedCommit:
+    """`prepare_removal` for table `name` of `dest`, with its schema, key and file size."""
+    spec = schema.TABLES[name]
+    return prepare_removal(table_uri(dest, name), storage_schema(spec), spec.article_key, article_ids, pool,
+                           articles_per_file(name))
+
+
+def table_pool(names: Sequence[str]) -> ThreadPoolExecutor:
+    """One thread per table, to prepare the tables side by side (their rewrites share a `rewrite_pool`)."""
+    return ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table")
+
+
 def prepare_removals(dest: str, names: Iterable[str], article_ids: Iterable[str]) -> dict[str, PreparedCommit]:
-    """`prepare_removal` of `article_ids` for each table of `names` (files rewritten in place, nothing committed),
-    the tables side by side on one rewrite pool."""
+    """`prepare_table_removal` of `article_ids` for each table of `names` (files rewritten in place, nothing
+    committed), the tables side by side on one rewrite pool."""
     names = list(names)
     ids = sorted(set(article_ids))
-    with rewrite_pool() as pool, ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table") as tables:
-        futures = {
-            name: tables.submit(prepare_removal, table_uri(dest, name), storage_schema(schema.TABLES[name]),
-                                schema.TABLES[name].article_key, ids, pool, articles_per_file(name))
-            for name in names
-        }
+    with rewrite_pool() as pool, table_pool(names) as tables:
+        futures = {name: tables.submit(prepare_table_removal, dest, name, ids, pool) for name in names}
         return {name: future.result() for name, future in futures.items()}

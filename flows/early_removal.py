@@ -22,11 +22,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from deltalake.transaction import AddAction, RemoveAction
 
-from flows.delta_files import PreparedCommit, TableFiles, table_uri
+from flows.delta_files import PreparedCommit, TableFiles, storage_schema, table_uri
+from transforms import schema
 
 # An action as plain data (deltalake's RemoveAction does not pickle): ("add", path, size, mtime, stats) or
 # ("remove", path, deletion timestamp, size).
@@ -102,26 +104,30 @@ class EarlyRemoval:
             return None
         return answer if isinstance(answer, dict) else None
 
-    def take(self, arrow_schemas: dict[str, Any], keys: dict[str, str]) -> dict[str, PreparedCommit] | None:
+    def covers(self, replaced_ids: set[str], has_rows: Callable[[str], bool]) -> bool:
+        """Are these the removals of a commit replacing `replaced_ids`? They must cover every one of them, and the
+        extra articles the helper was given must have no rows (articles new to the tables that ended up rejected)."""
+        given = set(self.article_ids)
+        return replaced_ids <= given and not any(has_rows(i) for i in given - replaced_ids)
+
+    def take(self) -> dict[str, PreparedCommit] | None:
         """The prepared removals, if every table is still at the version they were prepared at; else None (and
-        their files are deleted). Whether they are the removals the commit needs is the caller's to decide (the
-        flow checks the articles it replaces). Once only: a second call, such as a retried commit's, returns None."""
+        their files are deleted). Whether they are the removals the commit needs is the caller's to decide
+        (`covers`). Once only: a second call, such as a retried commit's, returns None."""
         started = time.perf_counter()
         encoded = self._answer()
         self.waited_s = time.perf_counter() - started
         if encoded is None:  # the helper failed (or was already used): the commit prepares its own removals
             return None
         prepared: dict[str, PreparedCommit] = {}
-        usable = True
         for name, (version, actions, rewritten) in encoded.items():
             files = TableFiles(table_uri(self.dest, name))
-            prepared[name] = PreparedCommit(files, arrow_schemas[name], keys[name], [_decode(a) for a in actions], 0,
-                                            rewritten)
-            usable = usable and files.table.version() == version
-        if not usable:
-            for commit in prepared.values():
-                discard(commit)
-            return None
+            if files.table.version() != version:
+                self._delete_added(encoded)
+                return None
+            spec = schema.TABLES[name]
+            prepared[name] = PreparedCommit(files, storage_schema(spec), spec.article_key,
+                                            [_decode(a) for a in actions], 0, rewritten)
         self.taken = True
         return prepared
 
@@ -133,20 +139,18 @@ class EarlyRemoval:
             self._process.wait()
             self._process = None
             return
-        encoded = self._answer()
-        for name, (_, actions, _) in (encoded or {}).items():
+        self._delete_added(self._answer() or {})
+
+    def _delete_added(self, encoded: Prepared) -> None:
+        """Delete the files the helper added (uncommitted: no Delta version references them)."""
+        for name, (_, actions, _) in encoded.items():
             try:
-                discard(PreparedCommit(TableFiles(table_uri(self.dest, name)), None, "",  # type: ignore[arg-type]
-                                       [_decode(a) for a in actions]))
+                files = TableFiles(table_uri(self.dest, name))
+                for action in actions:
+                    if action[0] == "add":
+                        files.delete_uncommitted(action[1])
             except Exception:
                 pass  # unreferenced files, if any, go with the next `maintain` (vacuum)
-
-
-def discard(prepared: PreparedCommit) -> None:
-    """Delete the files a prepared (uncommitted) commit added: no Delta version references them."""
-    for action in prepared.actions:
-        if isinstance(action, AddAction):
-            prepared.files.delete_uncommitted(action.path)
 
 
 def worth_it(n_replaced: int, environ: dict[str, str] | os._Environ = os.environ) -> bool:

@@ -266,12 +266,8 @@ def commit_tables_task(dest: str, staging: store.Staging, article_ids: list[str]
     Retrying is safe: each commit replaces all rows of `article_ids`, so a repeated commit gives the same rows.
     `early`: the removals of these articles, being prepared in a helper process (used by the first attempt only).
     """
-    specs = (*schema.CONTENT_TABLES, schema.ARTICLES)
-    staged = {spec.name: staging.files(spec.name) for spec in specs}
-    removals = None
-    if early is not None and early.value is not None:
-        removals = early.value.take({spec.name: store.storage_schema(spec) for spec in specs},
-                                    {spec.name: spec.article_key for spec in specs})
+    staged = {spec.name: staging.files(spec.name) for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)}
+    removals = early.value.take() if early is not None and early.value is not None else None
     written = store.commit_tables_replacing_articles(dest, staged, article_ids,
                                                      after_each=lambda name: failpoint(f"after_commit:{name}"),
                                                      removals=removals, facts=staging.facts)
@@ -487,13 +483,9 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
         summary.n_changed = sum(1 for i in written_ids if statuses.get(i) == "changed")
         summary.n_rejected = sum(summary.rejects_by_reason.values())
         final_ids = set(written_ids) | dropped_ids
-        if early is not None:
-            # Usable when it covers every replaced article and the extra ones it dropped have no rows (articles
-            # that were new to the tables and ended up rejected).
-            extra = set(early.article_ids) - final_ids
-            if not final_ids <= set(early.article_ids) or any(i in known_articles for i in extra):
-                early.close()
-                early = None
+        if early is not None and not early.covers(final_ids, has_rows=known_articles.__contains__):
+            early.close()
+            early = None
         with clock("commit"):
             summary.rows_written = commit_tables_task(dest, staging, sorted(final_ids), Opaque(early))
         if early is not None and early.taken:

@@ -26,15 +26,15 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
-from flows.delta_files import (  # noqa: F401  (table_uri, storage_schema, prepare_removals: used via store too)
+from flows.delta_files import (  # (table_uri and storage_schema are used through store too)
     PreparedCommit,
     StagedFacts,
     articles_per_file,
-    prepare_commit,
-    prepare_removals,
+    prepare_table_removal,
     rewrite_pool,
     split_by_articles,
     storage_schema,
+    table_pool,
     table_uri,
     write_parquet_with_facts,
 )
@@ -298,26 +298,20 @@ def commit_tables_replacing_articles(dest: str, staged: dict[str, list[str]], ar
     ids = sorted(set(article_ids))
     written: dict[str, int] = {}
     names = [name for name, files in staged.items() if ids or files]
-    with rewrite_pool() as pool, ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="newsfacts-table") as tables:
-        if removals is not None:
-            prepared = {name: tables.submit(_add_staged, removals[name], staged[name], facts) for name in names}
-        else:
-            prepared = {
-                name: tables.submit(prepare_commit, table_uri(dest, name), storage_schema(schema.TABLES[name]),
-                                    schema.TABLES[name].article_key, staged[name], ids, pool, articles_per_file(name),
-                                    facts)
-                for name in names
-            }
+
+    def prepare(name: str, pool: ThreadPoolExecutor) -> PreparedCommit:
+        """Everything of a table's commit but the commit: its removal, then its staged files linked in."""
+        prepared = removals[name] if removals is not None else prepare_table_removal(dest, name, ids, pool)
+        prepared.add_staged(staged[name], facts)
+        return prepared
+
+    with rewrite_pool() as pool, table_pool(names) as tables:
+        prepared = {name: tables.submit(prepare, name, pool) for name in names}
         for name in staged:
             written[name] = prepared[name].result().commit(_COMMIT)[0] if name in prepared else 0
             if after_each:
                 after_each(name)
     return written
-
-
-def _add_staged(prepared: PreparedCommit, staged: list[str], facts: dict[str, StagedFacts] | None) -> PreparedCommit:
-    prepared.add_staged(staged, facts)
-    return prepared
 
 
 def append_rows(dest: str, name: str, files_or_table: list[str] | pa.Table) -> int:

@@ -15,7 +15,6 @@ message and everything keeps running as pure Python.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,11 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flows.accel import ACCEL_DIR, COMPILED_MODULES, MANIFEST, source_path  # noqa: E402
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from flows.accel import ACCEL_DIR, COMPILED_MODULES, MANIFEST, source_path, source_sha256  # noqa: E402
 
 
 def build(root: Path = ROOT, modules: tuple[str, ...] = COMPILED_MODULES, jobs: int | None = None) -> Path:
@@ -75,7 +70,7 @@ def build(root: Path = ROOT, modules: tuple[str, ...] = COMPILED_MODULES, jobs: 
         if not built:
             raise SystemExit(f"build_accel: no extension module was built for {name}")
         manifest["modules"][name] = {
-            "sha256": sha256_of(path),
+            "sha256": source_sha256(path),
             "file": str(built[0].relative_to(out)),
         }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -375,7 +375,6 @@ def test_helper_removals_are_discarded_when_the_table_moved_or_the_helper_failed
     shutil.copytree(dest, work)
     spec = schema.TABLES["paragraphs"]
     table_dir = work / spec.name
-    schemas, keys = {spec.name: store.storage_schema(spec)}, {spec.name: spec.article_key}
     # An article sharing its file with others: dropping it rewrites that file.
     article_id, other_id = next(ids[:2] for ids in (sorted(set(pq.read_table(table_dir / name).column("article_id").to_pylist()))
                                                     for name in sorted(_referenced(table_dir))) if len(ids) >= 2)
@@ -387,9 +386,9 @@ def test_helper_removals_are_discarded_when_the_table_moved_or_the_helper_failed
     version = DeltaTable(str(table_dir)).version()
     store.commit_replacing_articles(str(work), spec.name, [], [other_id])  # the table moves on
     assert DeltaTable(str(table_dir)).version() == version + 1
-    assert early.take(schemas, keys) is None and not early.taken
+    assert early.take() is None and not early.taken
     assert {p.name for p in table_dir.glob("*.parquet")} - files_before <= _referenced(table_dir)  # deleted again
 
     broken = EarlyRemoval(str(tmp_path / "no-such-dest"), [spec.name], [article_id])
-    assert broken.take(schemas, keys) is None  # the helper raised: the commit prepares its own
-    assert broken.take(schemas, keys) is None  # and only once
+    assert broken.take() is None  # the helper raised: the commit prepares its own
+    assert broken.take() is None  # and only once
