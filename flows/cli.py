@@ -383,7 +383,14 @@ def serve(
 
 
 def main() -> None:
-    app()
+    """The console script: the app, then an exit without the interpreter's teardown (flows/process_exit.py)."""
+    from flows.process_exit import exit_now
+
+    try:
+        app()
+    except SystemExit as done:
+        exit_now(done.code)
+    exit_now(0)
 
 
 if __name__ == "__main__":
