@@ -1,4 +1,4 @@
-"""Give memory a finished batch freed back to the operating system.
+"""Memory of a batch: no garbage collection while it is transformed, and what it freed given back afterwards.
 
 A worker process keeps the heap its largest batch needed: glibc's malloc and Arrow's memory pool hold on to freed
 memory for reuse. Between batches that is harmless, but the pool's workers stay alive, idle, until the flow ends,
@@ -9,7 +9,10 @@ them: the process tree peaked then, above the peak during the transforms.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyarrow as pa
 
@@ -21,3 +24,21 @@ def release_free_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):
             pass
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (enabled again after, if it was).
+
+    A batch's transforms allocate millions of short-lived objects, nearly all freed by reference counting; the
+    collections those allocations trigger kept scanning the ones alive at the time: 7 % of a batch's transform time
+    (2,000 benchmark articles, 3 alternating runs: 4.45 s against 4.78 s). The pure-Python transforms make no
+    reference cycles; compiled by Cython (`make accel`), `entities._scan`'s closures leave ~100 small objects per
+    article in cycles, collected by the first collection after the batch."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

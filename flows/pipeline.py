@@ -36,7 +36,7 @@ from pydantic import Field
 from flows import progress, storage, store
 from flows.early_removal import EarlyRemoval, worth_it as worth_early_removal
 from flows.lock import DestLock
-from flows.memory import release_free_memory
+from flows.memory import collection_paused, release_free_memory
 from flows.runners import runner_width, task_runner_from_env
 from flows.runlog import new_run_id, recover_and_start, utcnow as _utcnow
 from flows.fetch import FetchFailed, fetch_urls, fetched_article_id, is_url_list, load_url_list
@@ -234,7 +234,8 @@ def transform_batch_task(batch: Opaque[list[RawFile]], run_id: str, extra_reject
     from transforms.article import process_batch  # here, not at the top: a run with nothing to transform skips it
 
     started = time.perf_counter()
-    result = process_batch(batch.value, run_id, _utcnow(), extra_rejects=extra_rejects)
+    with collection_paused():
+        result = process_batch(batch.value, run_id, _utcnow(), extra_rejects=extra_rejects)
     seconds = time.perf_counter() - started
     if stage_dir is None:
         return TransformOutput(result.written_ids, result.rejected, seconds, result.tables)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from transforms.gazetteer import Gazetteer, char_class, fast_trie, first_char_pattern, iter_first, load, trie_pattern
-from transforms.model import Sentence
+from transforms.model import Sentence, record
 from transforms.person_names import (
     BARE,
     EVIDENCE,
@@ -53,7 +53,7 @@ from transforms.person_names import (
 PERSON, ORG, GPE, LOC = "PERSON", "ORG", "GPE", "LOC"
 
 
-@dataclass(frozen=True)
+@record
 class EntityMention:
     sentence_no: int
     start: int

@@ -3,7 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TypeVar
+
+_C = TypeVar("_C", bound=type)
+
+
+def record(cls: _C) -> _C:
+    """`@dataclass(frozen=True)` with a constructor as fast as a plain dataclass's.
+
+    Why: a frozen dataclass's generated `__init__` sets each field through `object.__setattr__` (to get past its own
+    `__setattr__`): 600 ns for eight fields against 140 ns, and a batch of 500 articles makes ~50,000 mentions,
+    sentences and paragraphs (2 % of its transform time). This one writes the fields into the instance's
+    `__dict__`, which is what `object.__setattr__` does for them; everything else (immutability, eq, hash, repr,
+    `dataclasses.replace` / `astuple`) is the dataclass's own. Fields with a default factory keep the generated
+    constructor."""
+    cls = dataclass(frozen=True)(cls)
+    params = [f for f in fields(cls) if f.init]
+    if any(f.default_factory is not MISSING for f in params) or hasattr(cls, "__post_init__"):
+        return cls
+    defaults = {f"_default_{f.name}": f.default for f in params if f.default is not MISSING}
+    signature = ", ".join(f.name if f.default is MISSING else f"{f.name}=_default_{f.name}" for f in params)
+    lines = "".join(f"    d[{f.name!r}] = {f.name}\n" for f in params)
+    namespace: dict = {}
+    exec(f"def __init__(self, {signature}):\n    d = self.__dict__\n{lines}", defaults, namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init
+    return cls
 
 
 class RejectedInput(Exception):
@@ -27,7 +55,7 @@ class RawFile:
     mtime: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     """A paragraph of the article. Body paragraphs carry offsets into the body; others have None."""
 
@@ -61,7 +89,7 @@ class ParsedArticle:
         return [p for p in self.paragraphs if p.kind == "body"]
 
 
-@dataclass(frozen=True)
+@record
 class Sentence:
     sentence_no: int
     paragraph_no: int

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from transforms.model import record
 from transforms.numbers import (
     ERA_BEFORE_RE,
     ERA_NAME_LAST,
@@ -53,7 +54,7 @@ KINDS = (
 QUALIFIERS = ("approx", "over", "under", "range")
 
 
-@dataclass(frozen=True)
+@record
 class QuantityMention:
     start: int
     end: int

@@ -26,10 +26,10 @@ from functools import cache
 
 from transforms.entities import EntityMention
 from transforms.gazetteer import fast_trie, first_char_pattern, iter_first, load, trie_pattern
-from transforms.model import Sentence
+from transforms.model import Sentence, record
 
 
-@dataclass(frozen=True)
+@record
 class StatementMention:
     sentence_no: int
     start: int

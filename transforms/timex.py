@@ -43,6 +43,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from transforms.model import record
 from transforms.numbers import Numeral, calendar_year, normalize, parse_number, scan_numerals_cached, url_spans
 
 __all__ = ["TimeMention", "extract_time_expressions", "GRANULARITIES", "MODIFIERS"]
@@ -51,7 +52,7 @@ GRANULARITIES = ("year", "half", "quarter", "month", "week", "weekend", "day")
 MODIFIERS = ("since", "after", "before", "until", "start", "mid", "end")
 
 
-@dataclass(frozen=True)
+@record
 class TimeMention:
     start: int
     end: int
