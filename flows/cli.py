@@ -77,6 +77,20 @@ def cli_heartbeat_settings() -> dict:
     return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
+def _many_files_to_transform(source: str, dest: str, batch_size: int, full_refresh: bool, storage_block: str | None) -> bool:
+    """Will this run transform more than one batch? Judged before the run without listing: a local source folder
+    holding more than `batch_size` *.txt files, and a local destination without an `articles` table yet (a first
+    run) or `--full-refresh`. A wrong guess costs little either way: a worker started for nothing is stopped at
+    the end, and a run not foreseen starts its workers when it submits its first batch."""
+    if storage_block or "://" in source or "://" in dest or not Path(source).is_dir():
+        return False
+    if not full_refresh and (Path(dest) / "articles" / "_delta_log").is_dir():
+        return False
+    from flows.sources import local_folder_has_more_files
+
+    return local_folder_has_more_files(source, batch_size)
+
+
 @app.command()
 def run(
     source: Annotated[str, typer.Option(help="Folder (searched recursively for *.txt), one file, a text file of http(s) URLs, or an fsspec URL.")] = "data/raw",
@@ -111,15 +125,17 @@ def run(
                 _fail(str(error))
         if "://" not in dest and Path(dest).exists() and not Path(dest).is_dir():
             _fail(f"dest is not a folder: {dest}")
-        from flows.runners import RUNNER_KINDS
+        from flows.runners import RUNNER_KINDS, WorkerPool, make_task_runner
 
         if task_runner not in RUNNER_KINDS:
             _fail(f"--task-runner must be one of {', '.join(RUNNER_KINDS)}, not {task_runner!r}")
         if dask_address and task_runner != "dask":
             _fail("--dask-address needs --task-runner dask")
+        runner = make_task_runner(task_runner, workers, dask_address)  # type: ignore[arg-type]
+        if isinstance(runner, WorkerPool) and _many_files_to_transform(source, dest, batch_size, full_refresh, storage_block):
+            runner.start_first_worker()  # warms up on the core this process leaves idle while it starts
         from flows import progress
         from flows.pipeline import newsfacts_flow
-        from flows.runners import make_task_runner
 
         from prefect.settings import temporary_settings
 
@@ -130,11 +146,15 @@ def run(
     finally:
         if collecting:
             gc.enable()
-    configured = newsfacts_flow.with_options(task_runner=make_task_runner(task_runner, workers, dask_address))
-    with temporary_settings(updates=cli_heartbeat_settings()), progress.reporting(progress.for_terminal()):
-        state = configured(source=source, dest=dest, batch_size=batch_size, max_bytes=max_bytes,
-                           full_refresh=full_refresh, prune=prune, raw_dir=raw_dir, storage_block=storage_block,
-                           return_state=True)
+    configured = newsfacts_flow.with_options(task_runner=runner)
+    try:
+        with temporary_settings(updates=cli_heartbeat_settings()), progress.reporting(progress.for_terminal()):
+            state = configured(source=source, dest=dest, batch_size=batch_size, max_bytes=max_bytes,
+                               full_refresh=full_refresh, prune=prune, raw_dir=raw_dir, storage_block=storage_block,
+                               return_state=True)
+    finally:
+        if isinstance(runner, WorkerPool):
+            runner.stop_unused()
     if not state.is_completed():
         reason = state.message or "the run failed"
         try:

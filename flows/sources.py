@@ -92,6 +92,27 @@ def _local_txt_files(root: str) -> dict[str, dict]:
     return found
 
 
+def local_folder_has_more_files(root: str, n: int) -> bool:
+    """Does the local folder `root` hold more than `n` *.txt files (recursively)? Stops counting at n + 1, and
+    reads no file's size: a quick look before a run, not a listing."""
+    count = 0
+    stack = [root]
+    while stack:
+        try:
+            entries = os.scandir(stack.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=True):
+                    stack.append(entry.path)
+                elif entry.name.lower().endswith(".txt"):
+                    count += 1
+                    if count > n:
+                        return True
+    return False
+
+
 def list_source(source: Source) -> list[SourceEntry]:
     """Every *.txt file under the source (recursively), or the one file, with its size and mtime."""
     if source.is_file:

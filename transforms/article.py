@@ -232,3 +232,26 @@ def process_batch(
         name: schema.to_table(schema.TABLES[name], columns[name] if name in columns else rows[name]) for name in names
     }
     return BatchResult(tables, written, rejected)
+
+
+# A short article in the raw layout with one of each kind of fact: `warm_up` runs it through every transform.
+WARM_UP_ARTICLE = """\
+  date 2026-01-27 　
+政治
+
+行政院長卓榮泰宣布新計畫　補助兩成中小企業
+
+▲行政院長卓榮泰（右）出席記者會。（圖／行政院提供）
+
+記者王小明／台北報導
+
+行政院長卓榮泰27日宣布，政府將在3年內投入新台幣500億元，補助20%的中小企業，約1萬2千家受惠。他表示：「這是轉型的第一步。」
+美國台灣商業協會（USTBC）主席柯拉克（Keith Krach）上週也在台北與經濟部長會面，雙方同意明年3月再談。
+"""
+
+
+def warm_up() -> None:
+    """Load the dictionary and compile every lazily built pattern, by transforming `WARM_UP_ARTICLE` (a process
+    that is about to transform batches pays this once, ~0.5 s, before its first batch instead of during it)."""
+    data = WARM_UP_ARTICLE.encode("utf-8")
+    process_batch([RawFile("warm-up", "warm-up", data, "", len(data))], "warm-up", dt.datetime(2026, 1, 27))
