@@ -77,6 +77,11 @@ def cli_heartbeat_settings() -> dict:
     return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
+def _later_run(dest: str, full_refresh: bool) -> bool:
+    """A run into a local destination that already has its tables, without `--full-refresh`."""
+    return not full_refresh and "://" not in dest and (Path(dest) / "articles" / "_delta_log").is_dir()
+
+
 def _many_files_to_transform(source: str, dest: str, batch_size: int, full_refresh: bool, storage_block: str | None) -> bool:
     """Will this run transform more than one batch? Judged before the run without listing: a local source folder
     holding more than `batch_size` *.txt files, and a local destination without an `articles` table yet (a first
@@ -84,7 +89,7 @@ def _many_files_to_transform(source: str, dest: str, batch_size: int, full_refre
     the end, and a run not foreseen starts its workers when it submits its first batch."""
     if storage_block or "://" in source or "://" in dest or not Path(source).is_dir():
         return False
-    if not full_refresh and (Path(dest) / "articles" / "_delta_log").is_dir():
+    if _later_run(dest, full_refresh):
         return False
     from flows.sources import local_folder_has_more_files
 
@@ -125,6 +130,11 @@ def run(
                 _fail(str(error))
         if "://" not in dest and Path(dest).exists() and not Path(dest).is_dir():
             _fail(f"dest is not a folder: {dest}")
+        if _later_run(dest, full_refresh):
+            from flows import store  # noqa: F401  (pyarrow.dataset before deltalake: flows/store.py)
+            from flows.early_removal import start_standby_helper
+
+            start_standby_helper()  # a later run usually replaces a few articles (flows/early_removal.py)
         from flows.runners import RUNNER_KINDS, WorkerPool, make_task_runner
 
         if task_runner not in RUNNER_KINDS:
@@ -155,6 +165,9 @@ def run(
     finally:
         if isinstance(runner, WorkerPool):
             runner.stop_unused()
+        from flows.early_removal import stop_standby_helper
+
+        stop_standby_helper()
     if not state.is_completed():
         reason = state.message or "the run failed"
         try:

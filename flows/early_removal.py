@@ -63,6 +63,46 @@ def prepare_encoded(dest: str, names: list[str], article_ids: list[str]) -> Prep
     }
 
 
+def _start_helper() -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", "flows.early_removal"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+
+
+# A helper started before the run, waiting for its request (`start_standby_helper`).
+_standby: subprocess.Popen | None = None
+
+
+def start_standby_helper() -> None:
+    """Start a helper ahead of a run that may replace articles, so that its start-up (Python, deltalake and
+    pyarrow: ~0.2 s) happens while the CLI itself starts, on the core it leaves idle, instead of after the run's
+    batch is read. The next `EarlyRemoval` takes it; unused, it exits with this process (end of its stdin)."""
+    global _standby
+    if _standby is None and worth_it(1):
+        _standby = _start_helper()
+
+
+def _take_standby() -> subprocess.Popen | None:
+    global _standby
+    process, _standby = _standby, None
+    if process is not None and process.poll() is not None:
+        return None  # it died waiting
+    return process
+
+
+def stop_standby_helper() -> None:
+    """End an unused standby helper (it exits on the end of its stdin)."""
+    process = _take_standby()
+    if process is not None:
+        for stream in (process.stdin, process.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        process.wait()
+
+
 class EarlyRemoval:
     """The removals of `article_ids` from tables `names` of `dest`, being prepared in a helper process."""
 
@@ -72,11 +112,7 @@ class EarlyRemoval:
         self.article_ids = sorted(set(article_ids))
         self.taken = False  # the commit used the helper's removals
         self.waited_s = 0.0  # how long the commit waited for the helper
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
-        self._process: subprocess.Popen | None = subprocess.Popen(
-            [sys.executable, "-m", "flows.early_removal"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=env,
-        )
+        self._process: subprocess.Popen | None = _take_standby() or _start_helper()
         assert self._process.stdin is not None
         try:  # a few KB: fits the pipe, never blocks
             self._process.stdin.write(pickle.dumps((dest, self.names, self.article_ids)))
@@ -173,7 +209,10 @@ def _helper_main() -> None:
         os.nice(10)
     except (AttributeError, OSError):
         pass
-    dest, names, article_ids = pickle.loads(sys.stdin.buffer.read())
+    request = sys.stdin.buffer.read()
+    if not request:
+        return  # a standby helper that no run needed
+    dest, names, article_ids = pickle.loads(request)
     answer = prepare_encoded(dest, names, article_ids)
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()

@@ -8,11 +8,14 @@ becomes an `internal_error` reject, so one bad file never fails a batch.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import traceback
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from transforms import schema
 from transforms.decode import decode_bytes
@@ -56,6 +59,22 @@ class BatchResult:
 # Tables built column by column (a list per column, no dict per row): all but `articles` (one row per article)
 # and `rejects`.
 _COLUMN_TABLES = ("paragraphs", "sentences", "tokens", "entities", "quantities", "time_expressions", "statements")
+# The tokens table's integer columns (never null), gathered as C int arrays: Arrow takes their memory as it is,
+# where a list of Python ints is converted one by one (with the article ids below: 1.2 % of a batch's time).
+_TOKEN_INT_COLUMNS = ("sentence_no", "token_no", "start", "end")
+
+
+def _int32_array(values: array) -> pa.Array:
+    return pa.Array.from_buffers(pa.int32(), len(values), [None, pa.py_buffer(values)])
+
+
+def _repeated(values: list[str], counts: list[int]) -> pa.Array:
+    """values[i] repeated counts[i] times (each count > 0), as one string array built in C: a column's article ids
+    without a list of one Python reference per row."""
+    if not values:
+        return pa.array([], pa.string())
+    ends = pa.array(list(itertools.accumulate(counts)), pa.int32())
+    return pc.run_end_decode(pa.RunEndEncodedArray.from_arrays(ends, pa.array(values, pa.string())))
 
 
 @dataclass
@@ -199,9 +218,14 @@ def process_batch(
     segmenter = segmenter or get_segmenter()
     names = [spec.name for spec in schema.ALL_TABLES if spec.name != "runs"]
     rows: dict[str, list[dict]] = {name: [] for name in names if name not in _COLUMN_TABLES}
-    columns: dict[str, dict[str, list]] = {
-        name: {column: [] for column in schema.TABLES[name].schema.names} for name in _COLUMN_TABLES
+    columns: dict[str, dict[str, list | array]] = {
+        name: {column: [] for column in schema.TABLES[name].schema.names if column != "article_id"}
+        for name in _COLUMN_TABLES
     }
+    for column in _TOKEN_INT_COLUMNS:
+        columns["tokens"][column] = array("i")
+    # Each column table's article ids as runs: (id, rows) for every article with rows.
+    id_runs: dict[str, tuple[list[str], list[int]]] = {name: ([], []) for name in _COLUMN_TABLES}
     rejected: list[tuple[str | None, str]] = []
     written: list[str] = []
     for reject in extra_rejects:
@@ -221,13 +245,29 @@ def process_batch(
             for table, table_columns in result.columns.items():
                 batch_columns = columns[table]
                 for column, values in table_columns.items():
-                    batch_columns[column].extend(values)
+                    if column == "article_id":
+                        if values:
+                            ids, counts = id_runs[table]
+                            ids.append(raw.article_id)
+                            counts.append(len(values))
+                        continue
+                    target = batch_columns[column]
+                    if type(target) is array:
+                        target.fromlist(values)  # type: ignore[union-attr]
+                    else:
+                        target.extend(values)  # type: ignore[union-attr]
             written.append(raw.article_id)
             continue
         rows["rejects"].append(
             reject_row(run_id, raw.article_id, raw.source_uri, raw.content_sha256, reason, detail, now, raw.size, raw.mtime)
         )
         rejected.append((raw.article_id, reason))
+    for name in _COLUMN_TABLES:
+        table_columns: dict = columns[name]
+        table_columns["article_id"] = _repeated(*id_runs[name])
+        for column, values in table_columns.items():
+            if type(values) is array:
+                table_columns[column] = _int32_array(values)
     tables = {
         name: schema.to_table(schema.TABLES[name], columns[name] if name in columns else rows[name]) for name in names
     }
