@@ -392,3 +392,32 @@ def test_helper_removals_are_discarded_when_the_table_moved_or_the_helper_failed
     broken = EarlyRemoval(str(tmp_path / "no-such-dest"), [spec.name], [article_id])
     assert broken.take() is None  # the helper raised: the commit prepares its own
     assert broken.take() is None  # and only once
+
+
+def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from flows import early_removal
+
+    dest, _ = first_run
+    work = tmp_path / "processed"
+    shutil.copytree(dest, work)
+    table_dir = work / "paragraphs"
+    article_id = sorted(set(pq.read_table(table_dir / sorted(_referenced(table_dir))[0]).column("article_id").to_pylist()))[0]
+
+    early_removal.start_standby_helper()
+    standby = early_removal._standby
+    assert standby is not None
+    early_removal.start_standby_helper()  # one at a time
+    assert early_removal._standby is standby
+    early = early_removal.EarlyRemoval(str(work), ["paragraphs"], [article_id])
+    assert early._process is standby and early_removal._standby is None  # taken, not a second process
+    removals = early.take()
+    assert removals is not None and removals["paragraphs"].rewritten >= 1
+    early.close()
+
+    early_removal.start_standby_helper()
+    unused = early_removal._standby
+    assert unused is not None
+    early_removal.stop_standby_helper()  # no request: it exits quietly
+    assert unused.returncode == 0 and early_removal._standby is None
