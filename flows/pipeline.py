@@ -393,11 +393,16 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
             reporter.start(len(plan.to_read))
         context = FlowRunContext.get()
         width = runner_width(context.task_runner) if context else 2
+        # With a local process pool one worker short of the cores, this process transforms batches too whenever
+        # the pool has `width` batches in flight (flows/runners.py, WorkerPool).
+        joins = bool(getattr(context.task_runner, "flow_process_transforms", False)) if context else False
+        transformers = max(1, width // 2) + (1 if joins else 0)
         # Workers on another machine (a Dask scheduler address) cannot write our local staging folder.
         remote = bool(getattr(context.task_runner, "address", None)) if context else False
         stage_dir = None if remote else str(staging.root)
         in_flight: deque[tuple[int, object]] = deque()
         submitted = 0
+        in_tail = False  # the run's last, smaller batches are being dispatched
 
         def collect(output: TransformOutput, n_files: int) -> None:
             for key, value in (("transform_in_tasks", output.seconds), ("staging_in_tasks", output.staging_seconds)):
@@ -424,6 +429,12 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 output = future.result()
             collect(output, n_files)
 
+        def collect_finished() -> None:
+            """Collect the pool's finished batches, oldest first, without waiting."""
+            while in_flight and getattr(in_flight[0][1], "wrapped_future", None) is not None \
+                    and in_flight[0][1].wrapped_future.done():  # type: ignore[attr-defined]
+                wait_oldest()
+
         def transform(raws: list[RawFile], rejects: list[dict], last: bool) -> None:
             """Transform one batch: in this process when it is the run's only batch (starting workers would
             cost more than the work), else on the task runner, keeping at most `width` batches in flight."""
@@ -440,8 +451,16 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                     collect(transform_batch_task(Opaque(raws), run_id, rejects, str(staging.root)), len(raws))
                 return
             submitted += 1
+            collect_finished()
+            # In the run's tail, one batch in flight per worker: this process does not wait at the end for a queue.
+            if joins and len(in_flight) >= (width // 2 if in_tail else width):
+                # The pool's queue is full: this process transforms the batch meanwhile, as a task run of its own.
+                with clock("transform_in_flow_process"):
+                    collect(transform_batch_task(Opaque(raws), run_id, rejects, str(staging.root)), len(raws))
+                collect_finished()
+                return
             in_flight.append((len(raws), transform_batch_task.submit(Opaque(raws), run_id, rejects, stage_dir)))
-            while len(in_flight) >= width:
+            while len(in_flight) >= width and not joins:
                 wait_oldest()
 
         # Read in batches; only new and changed files go on to be transformed, re-batched to full batches.
@@ -466,7 +485,8 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
             if last_read and (submitted or len(buffer) > batch_size):
                 # The run's last batches go out smaller, so that the workers finish together instead of one
                 # waiting for the other's last full batch.
-                for size in tail_batch_sizes(len(buffer), batch_size, max(1, width // 2)):
+                in_tail = True
+                for size in tail_batch_sizes(len(buffer), batch_size, transformers):
                     chunk, buffer = buffer[:size], buffer[size:]
                     transform(chunk, pending_rejects, last=not buffer)
                     pending_rejects = []

@@ -57,11 +57,25 @@ class WorkerPool(ProcessPoolTaskRunner):
 
     _early: "WorkerPool | None" = None  # on the template: the runner started ahead of the flow run
     _started_early = False  # on that runner
+    # The flow process transforms batches too (flows/pipeline.py) when the pool's queue is full: the pool has one
+    # worker per core but one. Why: the flow process sits mostly idle during a run's transforms, and a pool
+    # worker costs ~1.8 s of CPU to start (Prefect, pandas, the dictionary, patterns) and ~0.4 GB; the flow
+    # process has Prefect and pandas already.
+    flow_process_transforms = False
+
+    def duplicate(self) -> "WorkerPool":
+        early, self._early = self._early, None
+        if early is not None:
+            return early
+        twin = super().duplicate()
+        twin.flow_process_transforms = self.flow_process_transforms
+        return twin
 
     def start_first_worker(self) -> None:
         if self._early is not None:
             return
         early = super().duplicate()
+        early.flow_process_transforms = self.flow_process_transforms
         ProcessPoolTaskRunner.__enter__(early)
         early._started_early = True
         assert early._executor is not None
@@ -73,10 +87,6 @@ class WorkerPool(ProcessPoolTaskRunner):
         early, self._early = self._early, None
         if early is not None:
             early.__exit__(None, None, None)
-
-    def duplicate(self) -> "WorkerPool":
-        early, self._early = self._early, None
-        return early if early is not None else super().duplicate()
 
     def __enter__(self) -> "WorkerPool":
         if self._started_early and self._started:
@@ -98,7 +108,10 @@ def make_task_runner(kind: RunnerKind = "process", workers: int | None = None, d
     if kind == "thread":
         return ThreadPoolTaskRunner(max_workers=workers)
     if kind == "process":
-        return WorkerPool(max_workers=workers, initializer=init_pool_worker)
+        # One core is the flow process's own: it transforms too when the pool is busy (WorkerPool).
+        pool = WorkerPool(max_workers=max(1, workers - 1), initializer=init_pool_worker)
+        pool.flow_process_transforms = workers >= 2
+        return pool
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import cloudpickle
 import pytest
 
 from flows.cli import _many_files_to_transform
-from flows.runners import WorkerPool, init_pool_worker, warm_up_worker
+from flows.runners import WorkerPool, init_pool_worker, make_task_runner, warm_up_worker
 from flows.sources import local_folder_has_more_files
 from tests.corpus_util import assert_same_tables, build_source, table_contents
 from transforms.article import WARM_UP_ARTICLE, warm_up
@@ -71,17 +72,38 @@ def test_a_pool_started_early_is_the_flow_runs_and_stops_when_unused(tmp_path: P
     assert started is not None and not started._started and started._executor is None
 
 
+def test_the_process_runner_keeps_a_core_for_the_flow_process() -> None:
+    two = make_task_runner("process", 2)
+    assert isinstance(two, WorkerPool) and two._max_workers == 1 and two.flow_process_transforms
+    assert two.duplicate().flow_process_transforms  # what the flow run enters
+    two.start_first_worker()
+    try:
+        assert two._early is not None and two._early.flow_process_transforms
+    finally:
+        two.stop_unused()
+    one = make_task_runner("process", 1)
+    assert isinstance(one, WorkerPool) and one._max_workers == 1 and not one.flow_process_transforms
+    assert make_task_runner("process", 4)._max_workers == 3  # type: ignore[attr-defined]
+
+
 @pytest.mark.e2e
-def test_a_first_run_with_an_early_worker_writes_the_same_tables(tmp_path: Path, server_env: dict) -> None:
+def test_a_first_run_with_an_early_worker_and_the_flow_process_transforming_writes_the_same_tables(
+    tmp_path: Path, server_env: dict
+) -> None:
     source = build_source(tmp_path / "raw")
-    runs = {}
+    runs, stages = {}, {}
     for runner in ("process", "thread"):
         dest = tmp_path / f"processed-{runner}"
+        summary = tmp_path / f"summary-{runner}.json"
         done = subprocess.run([sys.executable, "-m", "flows", "run", "--source", str(source), "--dest", str(dest),
-                               "--batch-size", "3", "--task-runner", runner], capture_output=True, text=True,
-                              env=server_env, timeout=300)
+                               "--batch-size", "3", "--task-runner", runner, "--workers", "2",
+                               "--json-summary", str(summary)], capture_output=True, text=True, env=server_env,
+                              timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Traceback" not in done.stdout + done.stderr
         runs[runner] = table_contents(dest)
+        stages[runner] = json.loads(summary.read_text(encoding="utf-8"))["stage_seconds"]
     assert _many_files_to_transform(str(source), str(tmp_path / "fresh"), 3, False, None)  # the early path ran
+    assert stages["process"].get("transform_in_flow_process", 0) > 0  # batches the pool's queue could not take
+    assert "transform_in_flow_process" not in stages["thread"]
     assert_same_tables(runs["process"], runs["thread"])
