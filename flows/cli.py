@@ -134,7 +134,13 @@ def run(
             from flows import store  # noqa: F401  (pyarrow.dataset before deltalake: flows/store.py)
             from flows.early_removal import start_standby_helper
 
-            start_standby_helper()  # a later run usually replaces a few articles (flows/early_removal.py)
+            # A later run usually replaces a few articles; over a local folder, the helper guesses them and starts
+            # removing their old rows while this process starts (flows/early_removal.py).
+            from flows.fetch import is_url_list
+
+            local = not storage_block and "://" not in source and not prune and Path(source).exists() \
+                and not is_url_list(source)
+            start_standby_helper(dest, source, max_bytes) if local else start_standby_helper()
         from flows.runners import RUNNER_KINDS, WorkerPool, make_task_runner
 
         if task_runner not in RUNNER_KINDS:

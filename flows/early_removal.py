@@ -37,6 +37,8 @@ EncodedAction = tuple[Any, ...]
 Prepared = dict[str, tuple[int, list[EncodedAction], int]]
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+# The tables whose rows a run replaces (what the flow gives `EarlyRemoval`, and a guessing helper removes from).
+REMOVAL_TABLES = [spec.name for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)]
 
 
 def _encode(action: AddAction | RemoveAction) -> EncodedAction:
@@ -63,44 +65,97 @@ def prepare_encoded(dest: str, names: list[str], article_ids: list[str]) -> Prep
     }
 
 
+# The helper's niceness: below the flow process, whose work is the run's path while both run (3 alternating runs
+# each: 3.31-3.43 s against 3.41-3.48 s), and whose start it must not slow (a run with nothing to do).
+HELPER_NICENESS = 10
+
+
 def _start_helper() -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, "-m", "flows.early_removal"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-
-
-# A helper started before the run, waiting for its request (`start_standby_helper`).
-_standby: subprocess.Popen | None = None
-
-
-def start_standby_helper() -> None:
-    """Start a helper ahead of a run that may replace articles, so that its start-up (Python, deltalake and
-    pyarrow: ~0.2 s) happens while the CLI itself starts, on the core it leaves idle, instead of after the run's
-    batch is read. The next `EarlyRemoval` takes it; unused, it exits with this process (end of its stdin)."""
-    global _standby
-    if _standby is None and worth_it(1):
-        _standby = _start_helper()
-
-
-def _take_standby() -> subprocess.Popen | None:
-    global _standby
-    process, _standby = _standby, None
-    if process is not None and process.poll() is not None:
-        return None  # it died waiting
+    process = subprocess.Popen([sys.executable, "-m", "flows.early_removal"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    try:  # from its first instruction, its imports included
+        os.setpriority(os.PRIO_PROCESS, process.pid, HELPER_NICENESS)
+    except (AttributeError, OSError):
+        pass
     return process
 
 
+# A helper started before the run (`start_standby_helper`), and whether it was told where to guess the articles.
+_standby: subprocess.Popen | None = None
+_standby_guesses = False
+
+
+def start_standby_helper(dest: str | None = None, source: str | None = None, max_bytes: int | None = None) -> None:
+    """Start a helper ahead of a run that may replace articles, so that its start-up (Python, deltalake and
+    pyarrow: ~0.2 s) happens while the CLI itself starts, on the core it leaves idle, instead of after the run's
+    batch is read. The next `EarlyRemoval` takes it; unused, it exits with this process (end of its stdin).
+
+    Given the run's local `dest` and `source`, the helper also guesses the articles the run will replace the way
+    the flow will (listing, the `articles` and `rejects` state, content hashes: `guess_replaced_ids`) and starts
+    rewriting their tables' files at once, ~1 s before the flow knows them. The flow uses that work only if its
+    own articles are exactly the guess (`EarlyRemoval`), and the commit only if no table moved meanwhile."""
+    global _standby, _standby_guesses
+    if _standby is not None or not worth_it(1):
+        return
+    _standby = _start_helper()
+    _standby_guesses = dest is not None and source is not None
+    if _standby_guesses:
+        assert _standby.stdin is not None
+        try:
+            _standby.stdin.write(pickle.dumps(("guess", dest, source, max_bytes)))
+            _standby.stdin.close()
+        except OSError:
+            pass
+
+
+def _take_standby() -> tuple[subprocess.Popen | None, bool]:
+    global _standby
+    process, _standby = _standby, None
+    if process is not None and process.poll() is not None and not _standby_guesses:
+        return None, False  # it died waiting
+    return process, _standby_guesses
+
+
 def stop_standby_helper() -> None:
-    """End an unused standby helper (it exits on the end of its stdin)."""
-    process = _take_standby()
+    """End an unused standby helper (it exits on the end of its stdin; a guessing one is stopped)."""
+    process, guesses = _take_standby()
     if process is not None:
+        if guesses:
+            process.kill()  # its uncommitted files, if any, are unreferenced: `maintain` vacuums them
         for stream in (process.stdin, process.stdout):
             try:
-                if stream is not None:
+                if stream is not None and not stream.closed:
                     stream.close()
             except OSError:
                 pass
         process.wait()
+
+
+def guess_replaced_ids(dest: str, source: str, max_bytes: int | None) -> list[str]:
+    """The articles a run over `source` into `dest` will transform (new, or changed content), as the flow decides
+    them (`plan_run`, then `classify` on the content hash)."""
+    from flows import store
+    from flows.sources import DEFAULT_MAX_BYTES, list_source, open_source
+    from transforms.incremental import classify, plan_run
+
+    opened = open_source(source)
+    articles, rejects = store.load_article_state(dest), store.load_reject_state(dest)
+    plan = plan_run(list_source(opened), articles, rejects, schema.PIPELINE_VERSION)
+    cap = max_bytes or DEFAULT_MAX_BYTES
+    ids = []
+    for entry in plan.to_read:
+        if entry.size > cap:
+            continue  # rejected unread by the flow: not transformed
+        try:
+            raw = opened.read(entry, cap)
+        except Exception:
+            continue  # a read error keeps the article's rows (the flow's KEEP_ROWS_ON)
+        if classify(raw.article_id, raw.content_sha256, articles, rejects, schema.PIPELINE_VERSION) not in (
+            "unchanged", "rejected_before"
+        ):
+            ids.append(raw.article_id)
+    return sorted(set(ids))
 
 
 class EarlyRemoval:
@@ -112,13 +167,31 @@ class EarlyRemoval:
         self.article_ids = sorted(set(article_ids))
         self.taken = False  # the commit used the helper's removals
         self.waited_s = 0.0  # how long the commit waited for the helper
-        self._process: subprocess.Popen | None = _take_standby() or _start_helper()
+        standby, guesses = _take_standby()
+        if standby is not None and guesses:
+            if self._guessed(standby) == self.article_ids:
+                self._process: subprocess.Popen | None = standby  # already at work on exactly these articles
+                return
+            standby.kill()  # a wrong guess: its uncommitted files, if any, go with the next `maintain`
+            standby.wait()
+            standby = None
+        self._process = standby or _start_helper()
         assert self._process.stdin is not None
         try:  # a few KB: fits the pipe, never blocks
-            self._process.stdin.write(pickle.dumps((dest, self.names, self.article_ids)))
+            self._process.stdin.write(pickle.dumps(("remove", dest, self.names, self.article_ids)))
             self._process.stdin.close()
         except OSError:
             pass  # the helper died at once: `take` finds no answer
+
+    @staticmethod
+    def _guessed(process: subprocess.Popen) -> list[str] | None:
+        """The guessing helper's first message: the articles it is removing (None if it failed)."""
+        try:
+            assert process.stdout is not None
+            message = pickle.load(process.stdout)
+        except Exception:
+            return None
+        return message[1] if isinstance(message, tuple) and message[:1] == ("guess",) else None
 
     def _answer(self) -> Prepared | None:
         """Wait for the helper; its answer, or None if it failed. Once."""
@@ -135,9 +208,10 @@ class EarlyRemoval:
             process.wait()
             return None
         try:
-            answer = pickle.loads(out) if process.returncode == 0 and out else None
+            message = pickle.loads(out) if process.returncode == 0 and out else None
         except Exception:
             return None
+        answer = message[1] if isinstance(message, tuple) and message[:1] == ("removed",) else None
         return answer if isinstance(answer, dict) else None
 
     def covers(self, replaced_ids: set[str], has_rows: Callable[[str], bool]) -> bool:
@@ -203,19 +277,28 @@ def _helper_main() -> None:
     gc.disable()  # a short-lived process of a few thousand long-lived objects
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the flow process's to handle
     exit_with_parent()
-    try:
-        # Below the flow process, whose transform is the longer path: while both run, its core stays its own
-        # (3 alternating runs each: 3.31-3.43 s against 3.41-3.48 s).
-        os.nice(10)
+    try:  # (already set by the flow process where it could)
+        niceness = os.getpriority(os.PRIO_PROCESS, 0)
+        if niceness < HELPER_NICENESS:
+            os.nice(HELPER_NICENESS - niceness)
     except (AttributeError, OSError):
         pass
     request = sys.stdin.buffer.read()
     if not request:
         return  # a standby helper that no run needed
-    dest, names, article_ids = pickle.loads(request)
+    out = sys.stdout.buffer
+    message = pickle.loads(request)
+    if message[0] == "guess":  # ("guess", dest, source, max_bytes): find the articles, say which, remove them
+        _, dest, source, max_bytes = message
+        article_ids = guess_replaced_ids(dest, source, max_bytes)
+        out.write(pickle.dumps(("guess", article_ids), protocol=pickle.HIGHEST_PROTOCOL))
+        out.flush()
+        names = REMOVAL_TABLES
+    else:  # ("remove", dest, names, article ids)
+        _, dest, names, article_ids = message
     answer = prepare_encoded(dest, names, article_ids)
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+    out.write(pickle.dumps(("removed", answer), protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -345,19 +346,37 @@ def test_removals_prepared_in_a_helper_give_the_same_tables(first_run, source_di
     for path in sorted((source / "variants").glob("*.txt"))[:3]:
         path.write_text(path.read_text(encoding="utf-8") + "\n\n補充的一段內文，記者再次查證。\n", encoding="utf-8")
     (source / "variants" / "new_bad.txt").write_bytes(b"")
+    touched = sorted((source / "variants").glob("*.txt"))[3]
+    os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 60))  # a new time, the same content
+    changed = {f"variants/{p.stem}" for p in sorted((source / "variants").glob("*.txt"))[:3]} | {"variants/new_bad"}
     tables = {}
-    for mode in ("1", "0"):
+    for mode in ("1", "0", "guess", "wrong-guess"):
         work = tmp_path / f"processed-{mode}"
         shutil.copytree(dest, work)
-        monkeypatch.setenv("NEWSFACTS_EARLY_REMOVAL", mode)
+        monkeypatch.setenv("NEWSFACTS_EARLY_REMOVAL", "0" if mode == "0" else "1")
+        if mode == "guess":  # the CLI's standby helper, told where to guess the run's articles
+            from flows import early_removal
+
+            assert early_removal.guess_replaced_ids(str(work), str(source), MAX_BYTES) == sorted(changed)
+            early_removal.start_standby_helper(str(work), str(source), MAX_BYTES)
+            # The run must use the guessing helper, not start one of its own.
+            monkeypatch.setattr(early_removal, "_start_helper", lambda: pytest.fail("the guess was not used"))
+        if mode == "wrong-guess":  # guessed over the unchanged folder: nothing; the run starts a helper of its own
+            from flows import early_removal
+
+            monkeypatch.undo()
+            monkeypatch.setenv("NEWSFACTS_EARLY_REMOVAL", "1")
+            early_removal.start_standby_helper(str(work), str(source_dir), MAX_BYTES)
         summary = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
         assert (summary["n_changed"], summary["n_rejected"]) == (3, 1)
-        assert ("commit_waited_for_removal_helper" in summary["stage_seconds"]) == (mode == "1")
+        assert ("commit_waited_for_removal_helper" in summary["stage_seconds"]) == (mode != "0")
         tables[mode] = _table_contents(work)
         new_files = {p.name for p in (work / "tokens").glob("*.parquet")} - {p.name for p in (dest / "tokens").glob("*.parquet")}
         assert new_files <= _referenced(work / "tokens")  # no stray files left behind
     for name in tables["1"]:
         pd.testing.assert_frame_equal(tables["1"][name], tables["0"][name], check_like=True)
+        pd.testing.assert_frame_equal(tables["guess"][name], tables["0"][name], check_like=True)
+        pd.testing.assert_frame_equal(tables["wrong-guess"][name], tables["0"][name], check_like=True)
 
 
 def _referenced(table_dir: Path) -> set[str]:
