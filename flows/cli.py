@@ -109,7 +109,7 @@ def run(
     fail_on_reject: Annotated[bool, typer.Option("--fail-on-reject", help="Exit 1 when any input was rejected.")] = False,
     json_summary: Annotated[Path | None, typer.Option(help="Also write the run summary (counts, versions, stage seconds) as JSON here.")] = None,
     task_runner: Annotated[str, typer.Option(help="Where transform batches run: process (one worker per core), thread, or dask.")] = "process",
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes/threads (default: one per core).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Processes/threads transforming (default: one per core; with process, the flow process is one of them).")] = None,
     dask_address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster (with --task-runner dask).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:

@@ -1,7 +1,7 @@
 """Prefect task runners for the CPU-bound transform tasks.
 
-- `process` (default): a local process pool, one worker per core: the transforms are pure Python and hold the GIL,
-  so threads would use one core only.
+- `process` (default): a local process pool with one worker per core but one, the flow process transforming too
+  (`WorkerPool`): the transforms are pure Python and hold the GIL, so threads would use one core only.
 - `thread`: one process; for debugging, or where processes cannot be spawned.
 - `dask`: a Dask cluster: a local one by default (one single-threaded worker process per core), or an existing
   scheduler with `--dask-address tcp://host:8786` to spread a backfill over several machines.
