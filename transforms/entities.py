@@ -696,6 +696,10 @@ def _scan(text: str, rx: _Rx) -> _Scan:
         return nxt == "文" and not (nxt2 and nxt2 in "化件字學創物明")
 
     cands = [c for c in cands if c.type != GPE or not demonym(c)]
+    # Compiled by Cython (`make accel`), the nested functions that others call share one closure object with
+    # them: a reference cycle per call (with every candidate it holds), left to the garbage collector: ~50 ms
+    # per batch of 500 articles. Dropping them here frees it all by reference counting. (No effect in Python.)
+    free = crosses_gaz = after_verb_phrase = stem_start = None  # type: ignore[assignment]  # noqa: F841
     return _Scan(text, cands, brackets, blocked)
 
 
