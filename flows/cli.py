@@ -140,7 +140,7 @@ def run(
 
             local = not storage_block and "://" not in source and not prune and Path(source).exists() \
                 and not is_url_list(source)
-            start_standby_helper(dest, source, max_bytes) if local else start_standby_helper()
+            start_standby_helper(dest, source, max_bytes, batch_size) if local else start_standby_helper()
         from flows.runners import RUNNER_KINDS, WorkerPool, make_task_runner
 
         if task_runner not in RUNNER_KINDS:

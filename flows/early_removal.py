@@ -86,7 +86,8 @@ _standby: subprocess.Popen | None = None
 _standby_guesses = False
 
 
-def start_standby_helper(dest: str | None = None, source: str | None = None, max_bytes: int | None = None) -> None:
+def start_standby_helper(dest: str | None = None, source: str | None = None, max_bytes: int | None = None,
+                         batch_size: int | None = None) -> None:
     """Start a helper ahead of a run that may replace articles, so that its start-up (Python, deltalake and
     pyarrow: ~0.2 s) happens while the CLI itself starts, on the core it leaves idle, instead of after the run's
     batch is read. The next `EarlyRemoval` takes it; unused, it exits with this process (end of its stdin).
@@ -94,7 +95,8 @@ def start_standby_helper(dest: str | None = None, source: str | None = None, max
     Given the run's local `dest` and `source`, the helper also guesses the articles the run will replace the way
     the flow will (listing, the `articles` and `rejects` state, content hashes: `guess_replaced_ids`) and starts
     rewriting their tables' files at once, ~1 s before the flow knows them. The flow uses that work only if its
-    own articles are exactly the guess (`EarlyRemoval`), and the commit only if no table moved meanwhile."""
+    own articles are exactly the guess (`EarlyRemoval`), and the commit only if no table moved meanwhile. More
+    articles than `batch_size` make a run of several batches, which has no helper: it stops after the guess."""
     global _standby, _standby_guesses
     if _standby is not None or not worth_it(1):
         return
@@ -103,7 +105,7 @@ def start_standby_helper(dest: str | None = None, source: str | None = None, max
     if _standby_guesses:
         assert _standby.stdin is not None
         try:
-            _standby.stdin.write(pickle.dumps(("guess", dest, source, max_bytes)))
+            _standby.stdin.write(pickle.dumps(("guess", dest, source, max_bytes, batch_size)))
             _standby.stdin.close()
         except OSError:
             pass
@@ -288,11 +290,13 @@ def _helper_main() -> None:
         return  # a standby helper that no run needed
     out = sys.stdout.buffer
     message = pickle.loads(request)
-    if message[0] == "guess":  # ("guess", dest, source, max_bytes): find the articles, say which, remove them
-        _, dest, source, max_bytes = message
+    if message[0] == "guess":  # ("guess", dest, source, max_bytes, batch_size): find the articles, say which, remove them
+        _, dest, source, max_bytes, batch_size = message
         article_ids = guess_replaced_ids(dest, source, max_bytes)
         out.write(pickle.dumps(("guess", article_ids), protocol=pickle.HIGHEST_PROTOCOL))
         out.flush()
+        if batch_size is not None and len(article_ids) > batch_size:
+            return  # several batches: the run uses no helper
         names = REMOVAL_TABLES
     else:  # ("remove", dest, names, article ids)
         _, dest, names, article_ids = message

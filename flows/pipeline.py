@@ -495,6 +495,8 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 pending_rejects = []
         while in_flight:
             wait_oldest()
+        if submitted and joins:  # a local pool (WorkerPool) whose work is done
+            context.task_runner.release_workers()  # type: ignore[union-attr]
         if reporter:
             reporter.finish()
         if pending_rejects:

@@ -82,6 +82,11 @@ class WorkerPool(ProcessPoolTaskRunner):
         early._executor.submit(warm_up_worker)  # the pool starts one worker per submission while none is idle
         self._early = early
 
+    def release_workers(self) -> None:
+        """The run's batches are all done: stop the workers now, so that their memory (~0.4 GB each) is not held
+        while the flow process commits (the process tree's peak at 100,000 articles was then)."""
+        self.cancel_all()  # Prefect's own: shuts the pool down; leaving the flow run finds it stopped
+
     def stop_unused(self) -> None:
         """Stop a runner started early that no flow run took (the run ended before it began)."""
         early, self._early = self._early, None

@@ -413,7 +413,7 @@ def test_helper_removals_are_discarded_when_the_table_moved_or_the_helper_failed
     assert broken.take() is None  # and only once
 
 
-def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, tmp_path: Path) -> None:
+def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, source_dir: Path, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     from flows import early_removal
@@ -434,6 +434,24 @@ def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, tmp_
     removals = early.take()
     assert removals is not None and removals["paragraphs"].rewritten >= 1
     early.close()
+
+    import pickle
+
+    early_removal.start_standby_helper(str(work), str(tmp_path / "no-such-source"), None, 1)
+    failed = early_removal._standby
+    assert failed is not None and failed.wait(timeout=60) != 0  # a source it cannot list: no guess, no harm
+    early_removal.stop_standby_helper()
+    source = tmp_path / "raw"
+    shutil.copytree(source_dir, source)
+    for path in sorted((source / "variants").glob("*.txt"))[:2]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n補充的一段內文。\n", encoding="utf-8")
+    early_removal.start_standby_helper(str(work), str(source), None, 1)
+    several = early_removal._standby
+    assert several is not None and several.wait(timeout=60) == 0
+    message = pickle.load(several.stdout)  # two changed articles, batches of one: several batches
+    assert message[0] == "guess" and len(message[1]) == 2
+    assert several.stdout.read() == b""  # it stopped after its guess: a run of several batches has no helper
+    early_removal.stop_standby_helper()
 
     early_removal.start_standby_helper()
     unused = early_removal._standby

@@ -81,6 +81,10 @@ def test_the_process_runner_keeps_a_core_for_the_flow_process() -> None:
         assert two._early is not None and two._early.flow_process_transforms
     finally:
         two.stop_unused()
+    released = make_task_runner("process", 2).duplicate()
+    with released:  # as in a flow run: the batches done, the workers go before the commit
+        released.release_workers()  # type: ignore[attr-defined]
+        assert released._executor is None  # type: ignore[attr-defined]
     one = make_task_runner("process", 1)
     assert isinstance(one, WorkerPool) and one._max_workers == 1 and not one.flow_process_transforms
     assert make_task_runner("process", 4)._max_workers == 3  # type: ignore[attr-defined]
