@@ -82,6 +82,20 @@ def _later_run(dest: str, full_refresh: bool) -> bool:
     return not full_refresh and "://" not in dest and (Path(dest) / "articles" / "_delta_log").is_dir()
 
 
+def _start_removal_helper(source: str, dest: str, max_bytes: int, batch_size: int, prune: bool,
+                          storage_block: str | None) -> None:
+    """A later run usually replaces a few articles: start the removal helper now (flows/early_removal.py). Over a
+    local folder of articles it guesses them and starts removing their old rows while this process starts."""
+    from flows import store  # noqa: F401  (pyarrow.dataset before deltalake: flows/store.py)
+    from flows.early_removal import start_standby_helper
+    from flows.fetch import is_url_list
+
+    if storage_block or prune or "://" in source or not Path(source).exists() or is_url_list(source):
+        start_standby_helper()
+    else:
+        start_standby_helper(dest, source, max_bytes, batch_size)
+
+
 def _many_files_to_transform(source: str, dest: str, batch_size: int, full_refresh: bool, storage_block: str | None) -> bool:
     """Will this run transform more than one batch? Judged before the run without listing: a local source folder
     holding more than `batch_size` *.txt files, and a local destination without an `articles` table yet (a first
@@ -108,7 +122,7 @@ def run(
     storage_block: Annotated[str | None, typer.Option(help="Prefect Secret block holding S3 settings (AWS_* variables as JSON).")] = None,
     fail_on_reject: Annotated[bool, typer.Option("--fail-on-reject", help="Exit 1 when any input was rejected.")] = False,
     json_summary: Annotated[Path | None, typer.Option(help="Also write the run summary (counts, versions, stage seconds) as JSON here.")] = None,
-    task_runner: Annotated[str, typer.Option(help="Where transform batches run: process (one worker per core), thread, or dask.")] = "process",
+    task_runner: Annotated[str, typer.Option(help="Where transform batches run: process (a pool of one worker per core but one, and the flow process), thread, or dask.")] = "process",
     workers: Annotated[int | None, typer.Option(min=1, help="Processes/threads transforming (default: one per core; with process, the flow process is one of them).")] = None,
     dask_address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster (with --task-runner dask).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
@@ -131,16 +145,7 @@ def run(
         if "://" not in dest and Path(dest).exists() and not Path(dest).is_dir():
             _fail(f"dest is not a folder: {dest}")
         if _later_run(dest, full_refresh):
-            from flows import store  # noqa: F401  (pyarrow.dataset before deltalake: flows/store.py)
-            from flows.early_removal import start_standby_helper
-
-            # A later run usually replaces a few articles; over a local folder, the helper guesses them and starts
-            # removing their old rows while this process starts (flows/early_removal.py).
-            from flows.fetch import is_url_list
-
-            local = not storage_block and "://" not in source and not prune and Path(source).exists() \
-                and not is_url_list(source)
-            start_standby_helper(dest, source, max_bytes, batch_size) if local else start_standby_helper()
+            _start_removal_helper(source, dest, max_bytes, batch_size, prune, storage_block)
         from flows.runners import RUNNER_KINDS, WorkerPool, make_task_runner
 
         if task_runner not in RUNNER_KINDS:

@@ -437,7 +437,8 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
 
         def transform(raws: list[RawFile], rejects: list[dict], last: bool) -> None:
             """Transform one batch: in this process when it is the run's only batch (starting workers would
-            cost more than the work), else on the task runner, keeping at most `width` batches in flight."""
+            cost more than the work), else on the task runner, keeping at most `width` batches in flight; with a
+            local pool (`joins`), in this process too whenever the pool has its batches in flight."""
             nonlocal submitted, early
             if not raws and not rejects:
                 return

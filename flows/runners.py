@@ -63,19 +63,19 @@ class WorkerPool(ProcessPoolTaskRunner):
     # process has Prefect and pandas already.
     flow_process_transforms = False
 
-    def duplicate(self) -> "WorkerPool":
-        early, self._early = self._early, None
-        if early is not None:
-            return early
-        twin = super().duplicate()
+    def _twin(self) -> "WorkerPool":
+        twin = super().duplicate()  # (Prefect's: same workers and initializer)
         twin.flow_process_transforms = self.flow_process_transforms
         return twin
+
+    def duplicate(self) -> "WorkerPool":
+        early, self._early = self._early, None
+        return early if early is not None else self._twin()
 
     def start_first_worker(self) -> None:
         if self._early is not None:
             return
-        early = super().duplicate()
-        early.flow_process_transforms = self.flow_process_transforms
+        early = self._twin()
         ProcessPoolTaskRunner.__enter__(early)
         early._started_early = True
         assert early._executor is not None

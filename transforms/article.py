@@ -263,11 +263,9 @@ def process_batch(
         )
         rejected.append((raw.article_id, reason))
     for name in _COLUMN_TABLES:
-        table_columns: dict = columns[name]
-        table_columns["article_id"] = _repeated(*id_runs[name])
-        for column, values in table_columns.items():
-            if type(values) is array:
-                table_columns[column] = _int32_array(values)
+        columns[name]["article_id"] = _repeated(*id_runs[name])  # type: ignore[assignment]
+    for column in _TOKEN_INT_COLUMNS:
+        columns["tokens"][column] = _int32_array(columns["tokens"][column])  # type: ignore[assignment,arg-type]
     tables = {
         name: schema.to_table(schema.TABLES[name], columns[name] if name in columns else rows[name]) for name in names
     }
