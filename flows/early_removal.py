@@ -20,15 +20,18 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
-from pathlib import Path
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from deltalake.transaction import AddAction, RemoveAction
 
 from flows.delta_files import PreparedCommit, TableFiles, storage_schema, table_uri
 from transforms import schema
+from transforms.incremental import KnownFile, SourceEntry
 
 # An action as plain data (deltalake's RemoveAction does not pickle): ("add", path, size, mtime, stats) or
 # ("remove", path, deletion timestamp, size).
@@ -81,9 +84,65 @@ def _start_helper() -> subprocess.Popen:
     return process
 
 
-# A helper started before the run (`start_standby_helper`), and whether it was told where to guess the articles.
-_standby: subprocess.Popen | None = None
-_standby_guesses = False
+@dataclass
+class GuessedPlan:
+    """What a guessing helper found before the run: the flow's plan over `source` into `dest`, for the flow to use
+    instead of listing the source and loading the tables' state itself (~0.25 s of a run with nothing to do,
+    spent on the core the CLI leaves idle while it starts).
+
+    Valid only for the tables as they were read: `state_versions` are the `articles` and `rejects` versions before
+    and after the helper read them (equal, and equal to the versions the flow finds under its lock: `usable`).
+    `articles` and `rejects` hold the state of the files to read and of the removed articles only, which is all the
+    flow consults once it has the plan. The listing is older than the lock, which changes nothing: a file that changes after any listing is
+    the next run's, and content hashes, not the listing, decide whether a read file changed."""
+
+    source: str
+    dest: str
+    pipeline_version: str
+    state_versions: tuple[int | None, int | None]
+    n_unchanged: int
+    to_read: list[SourceEntry]
+    duplicates: list[SourceEntry]
+    removed: list[str]
+    articles: dict[str, KnownFile]
+    rejects: dict[str, KnownFile]
+
+    def usable(self, source: str, dest: str) -> bool:
+        """Is this the plan the flow over `source` into `dest` would make now (the caller holds the lock)?"""
+        return (self.source, self.dest, self.pipeline_version) == (source, dest, schema.PIPELINE_VERSION) \
+            and self.state_versions == state_versions(dest)
+
+
+def state_versions(dest: str) -> tuple[int | None, int | None]:
+    """The versions of the tables a plan is made from (`articles`, `rejects`)."""
+    from flows.store import local_log_version
+
+    return local_log_version(dest, "articles"), local_log_version(dest, "rejects")
+
+
+@dataclass
+class _Standby:
+    """A helper started before the run (`start_standby_helper`), and what it said first when it was told to guess."""
+
+    process: subprocess.Popen
+    guesses: bool
+    _first: tuple | None = None
+    _first_read: bool = False
+
+    def first_message(self) -> tuple | None:
+        """A guessing helper's first message, ("guess", ids, GuessedPlan | None), read once (None if it failed)."""
+        if not self._first_read:
+            self._first_read = True
+            try:
+                assert self.process.stdout is not None
+                message = pickle.load(self.process.stdout)
+            except Exception:
+                message = None
+            self._first = message if isinstance(message, tuple) and message[:1] == ("guess",) else None
+        return self._first
+
+
+_standby: _Standby | None = None
 
 
 def start_standby_helper(dest: str | None = None, source: str | None = None, max_bytes: int | None = None,
@@ -92,38 +151,52 @@ def start_standby_helper(dest: str | None = None, source: str | None = None, max
     pyarrow: ~0.2 s) happens while the CLI itself starts, on the core it leaves idle, instead of after the run's
     batch is read. The next `EarlyRemoval` takes it; unused, it exits with this process (end of its stdin).
 
-    Given the run's local `dest` and `source`, the helper also guesses the articles the run will replace the way
-    the flow will (listing, the `articles` and `rejects` state, content hashes: `guess_replaced_ids`) and starts
-    rewriting their tables' files at once, ~1 s before the flow knows them. The flow uses that work only if its
-    own articles are exactly the guess (`EarlyRemoval`), and the commit only if no table moved meanwhile. More
-    articles than `batch_size` make a run of several batches, which has no helper: it stops after the guess."""
-    global _standby, _standby_guesses
+    Given the run's local `dest` and `source`, the helper also makes the run's plan (listing, the `articles` and
+    `rejects` state: `take_guessed_plan` hands it to the flow) and guesses the articles the run will replace the
+    way the flow will (content hashes: `guess_run`), and starts rewriting their tables' files at once, ~1 s before
+    the flow knows them. The flow uses that work only if its own articles are exactly the guess (`EarlyRemoval`),
+    and the commit only if no table moved meanwhile. More articles than `batch_size` make a run of several batches,
+    which has no helper: it stops after the guess."""
+    global _standby
     if _standby is not None or not worth_it(1):
         return
-    _standby = _start_helper()
-    _standby_guesses = dest is not None and source is not None
-    if _standby_guesses:
-        assert _standby.stdin is not None
+    guesses = dest is not None and source is not None
+    _standby = _Standby(_start_helper(), guesses)
+    if guesses:
+        assert _standby.process.stdin is not None
         try:
-            _standby.stdin.write(pickle.dumps(("guess", dest, source, max_bytes, batch_size)))
-            _standby.stdin.close()
+            _standby.process.stdin.write(pickle.dumps(("guess", dest, source, max_bytes, batch_size)))
+            _standby.process.stdin.close()
         except OSError:
             pass
 
 
-def _take_standby() -> tuple[subprocess.Popen | None, bool]:
+def _take_standby() -> _Standby | None:
     global _standby
-    process, _standby = _standby, None
-    if process is not None and process.poll() is not None and not _standby_guesses:
-        return None, False  # it died waiting
-    return process, _standby_guesses
+    standby, _standby = _standby, None
+    if standby is not None and standby.process.poll() is not None and not standby.guesses:
+        return None  # it died waiting
+    return standby
+
+
+def take_guessed_plan(source: str, dest: str) -> GuessedPlan | None:
+    """The plan of the standby helper, if it was told to guess over `source` into `dest` and its plan is still
+    valid (the caller holds the destination's lock). Waits for the helper's guess; the helper stays standing by
+    for the run's `EarlyRemoval`."""
+    standby = _standby
+    if standby is None or not standby.guesses:
+        return None
+    message = standby.first_message()
+    plan = message[2] if message is not None and len(message) > 2 else None
+    return plan if isinstance(plan, GuessedPlan) and plan.usable(source, dest) else None
 
 
 def stop_standby_helper() -> None:
     """End an unused standby helper (it exits on the end of its stdin; a guessing one is stopped)."""
-    process, guesses = _take_standby()
-    if process is not None:
-        if guesses:
+    standby = _take_standby()
+    if standby is not None:
+        process = standby.process
+        if standby.guesses:
             process.kill()  # its uncommitted files, if any, are unreferenced: `maintain` vacuums them
         for stream in (process.stdin, process.stdout):
             try:
@@ -134,15 +207,18 @@ def stop_standby_helper() -> None:
         process.wait()
 
 
-def guess_replaced_ids(dest: str, source: str, max_bytes: int | None) -> list[str]:
+def guess_run(dest: str, source: str, max_bytes: int | None) -> tuple[list[str], GuessedPlan | None]:
     """The articles a run over `source` into `dest` will transform (new, or changed content), as the flow decides
-    them (`plan_run`, then `classify` on the content hash)."""
+    them (`plan_run`, then `classify` on the content hash), and the run's plan (None if a table moved while it
+    was read)."""
     from flows import store
     from flows.sources import DEFAULT_MAX_BYTES, list_source, open_source
     from transforms.incremental import classify, plan_run
 
     opened = open_source(source)
+    before = state_versions(dest)
     articles, rejects = store.load_article_state(dest), store.load_reject_state(dest)
+    after = state_versions(dest)
     plan = plan_run(list_source(opened), articles, rejects, schema.PIPELINE_VERSION)
     cap = max_bytes or DEFAULT_MAX_BYTES
     ids = []
@@ -157,7 +233,18 @@ def guess_replaced_ids(dest: str, source: str, max_bytes: int | None) -> list[st
             "unchanged", "rejected_before"
         ):
             ids.append(raw.article_id)
-    return sorted(set(ids))
+    guessed = None
+    if before == after:
+        wanted = {entry.article_id for entry in plan.to_read} | set(plan.removed)
+        guessed = GuessedPlan(source, dest, schema.PIPELINE_VERSION, before, len(plan.unchanged), plan.to_read,
+                              plan.duplicates, plan.removed, {i: articles[i] for i in wanted if i in articles},
+                              {i: rejects[i] for i in wanted if i in rejects})
+    return sorted(set(ids)), guessed
+
+
+def guess_replaced_ids(dest: str, source: str, max_bytes: int | None) -> list[str]:
+    """The articles a run over `source` into `dest` will transform (`guess_run`)."""
+    return guess_run(dest, source, max_bytes)[0]
 
 
 class EarlyRemoval:
@@ -169,31 +256,23 @@ class EarlyRemoval:
         self.article_ids = sorted(set(article_ids))
         self.taken = False  # the commit used the helper's removals
         self.waited_s = 0.0  # how long the commit waited for the helper
-        standby, guesses = _take_standby()
-        if standby is not None and guesses:
-            if self._guessed(standby) == self.article_ids:
-                self._process: subprocess.Popen | None = standby  # already at work on exactly these articles
+        standby = _take_standby()
+        process = standby.process if standby is not None else None
+        if standby is not None and standby.guesses:
+            message = standby.first_message()
+            if message is not None and message[1] == self.article_ids:
+                self._process: subprocess.Popen | None = process  # already at work on exactly these articles
                 return
-            standby.kill()  # a wrong guess: its uncommitted files, if any, go with the next `maintain`
-            standby.wait()
-            standby = None
-        self._process = standby or _start_helper()
+            standby.process.kill()  # a wrong guess: its uncommitted files, if any, go with the next `maintain`
+            standby.process.wait()
+            process = None
+        self._process = process or _start_helper()
         assert self._process.stdin is not None
         try:  # a few KB: fits the pipe, never blocks
             self._process.stdin.write(pickle.dumps(("remove", dest, self.names, self.article_ids)))
             self._process.stdin.close()
         except OSError:
             pass  # the helper died at once: `take` finds no answer
-
-    @staticmethod
-    def _guessed(process: subprocess.Popen) -> list[str] | None:
-        """The guessing helper's first message: the articles it is removing (None if it failed)."""
-        try:
-            assert process.stdout is not None
-            message = pickle.load(process.stdout)
-        except Exception:
-            return None
-        return message[1] if isinstance(message, tuple) and message[:1] == ("guess",) else None
 
     def _answer(self) -> Prepared | None:
         """Wait for the helper; its answer, or None if it failed. Once."""
@@ -271,7 +350,9 @@ def worth_it(n_replaced: int, environ: dict[str, str] | os._Environ = os.environ
 
 
 def _helper_main() -> None:
-    """The helper: read (dest, names, article ids) from stdin, write the prepared removals to stdout."""
+    """The helper: read a request from stdin, ("remove", dest, names, article ids) or ("guess", dest, source,
+    max_bytes, batch_size), and write its answers to stdout: ("guess", article ids, GuessedPlan | None) for a
+    guess, then ("removed", prepared removals) when it removes."""
     import gc
 
     from flows.orphans import exit_with_parent
@@ -292,21 +373,30 @@ def _helper_main() -> None:
     message = pickle.loads(request)
     if message[0] == "guess":  # ("guess", dest, source, max_bytes, batch_size): find the articles, say which, remove them
         _, dest, source, max_bytes, batch_size = message
-        article_ids = guess_replaced_ids(dest, source, max_bytes)
-        out.write(pickle.dumps(("guess", article_ids), protocol=pickle.HIGHEST_PROTOCOL))
+        article_ids, plan = guess_run(dest, source, max_bytes)
+        guess = pickle.dumps(("guess", article_ids, plan), protocol=pickle.HIGHEST_PROTOCOL)
+        if not article_ids or (batch_size is not None and len(article_ids) > batch_size):
+            out.write(guess)  # nothing to remove, or several batches (a run that uses no helper)
+            out.flush()
+            return
+        # Written on a thread: a plan larger than the pipe's buffer would otherwise hold the removals back until
+        # the flow reads it.
+        writing = threading.Thread(target=lambda: (out.write(guess), out.flush()))
+        writing.start()
+        answer = prepare_encoded(dest, REMOVAL_TABLES, article_ids)
+        writing.join()
+        out.write(pickle.dumps(("removed", answer), protocol=pickle.HIGHEST_PROTOCOL))
         out.flush()
-        if batch_size is not None and len(article_ids) > batch_size:
-            return  # several batches: the run uses no helper
-        names = REMOVAL_TABLES
-    else:  # ("remove", dest, names, article ids)
-        _, dest, names, article_ids = message
+        return
+    _, dest, names, article_ids = message  # ("remove", dest, names, article ids)
     answer = prepare_encoded(dest, names, article_ids)
     out.write(pickle.dumps(("removed", answer), protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()
 
 
 if __name__ == "__main__":
+    from flows import early_removal  # this module under its own name: its GuessedPlan is what the flow unpickles
     from flows.process_exit import exit_now
 
-    _helper_main()
+    early_removal._helper_main()
     exit_now(0)  # the flow process reads our stdout to its end: no teardown before it closes

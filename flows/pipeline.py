@@ -34,7 +34,7 @@ from prefect.tasks import exponential_backoff
 from pydantic import Field
 
 from flows import progress, storage, store
-from flows.early_removal import REMOVAL_TABLES, EarlyRemoval, worth_it as worth_early_removal
+from flows.early_removal import REMOVAL_TABLES, EarlyRemoval, GuessedPlan, take_guessed_plan, worth_it as worth_early_removal
 from flows.lock import DestLock
 from flows.memory import collection_paused, release_free_memory
 from flows.runners import runner_width, task_runner_from_env
@@ -361,20 +361,31 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
     early: EarlyRemoval | None = None
     try:
         fetched_rejects: list[dict] = []
+        guessed: GuessedPlan | None = None
         if is_url_list(source):
             with clock("fetch"):
                 fetched = fetch_task(source, raw_dir, run_id, max_bytes)
             opened, entries, fetched_rejects = fetched.source, fetched.source.entries(), fetched.rejects
         else:
-            with clock("list"):
-                opened = open_source(source)
-                entries = list_source_task(opened).value
-        with clock("load_state"):
-            known_articles, known_rejects = load_state_task(dest).value
-            plan: Plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
-            if fetched_rejects:
-                plan.removed = [i for i in plan.removed if i not in fetched.present_ids]
-        summary.n_unchanged = len(plan.unchanged)
+            opened = open_source(source)
+            if not full_refresh:
+                # The CLI's helper made this plan while this process started (flows/early_removal.py).
+                with clock("plan_from_helper"):
+                    guessed = take_guessed_plan(source, dest)
+            if guessed is None:
+                with clock("list"):
+                    entries = list_source_task(opened).value
+        if guessed is not None:
+            known_articles, known_rejects = guessed.articles, guessed.rejects  # of the files to read
+            plan = Plan([], guessed.to_read, guessed.duplicates, guessed.removed)
+            summary.n_unchanged = guessed.n_unchanged
+        else:
+            with clock("load_state"):
+                known_articles, known_rejects = load_state_task(dest).value
+                plan = plan_run(entries, known_articles, known_rejects, schema.PIPELINE_VERSION, full_refresh)
+                if fetched_rejects:
+                    plan.removed = [i for i in plan.removed if i not in fetched.present_ids]
+            summary.n_unchanged = len(plan.unchanged)
         now = _utcnow()
         pending_rejects = fetched_rejects + [
             reject_row(run_id, e.article_id, e.source_uri, None, "duplicate_article_id",

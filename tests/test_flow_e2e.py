@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from deltalake import DeltaTable
 
 from tests.conftest import FIXTURES, SAMPLE
 from transforms import schema
+from transforms.rejects import reject_row
 
 pytestmark = pytest.mark.e2e
 
@@ -370,6 +372,8 @@ def test_removals_prepared_in_a_helper_give_the_same_tables(first_run, source_di
         summary = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
         assert (summary["n_changed"], summary["n_rejected"]) == (3, 1)
         assert ("commit_waited_for_removal_helper" in summary["stage_seconds"]) == (mode != "0")
+        # The guessing helper's plan replaces the flow's own listing; a guess over another folder does not.
+        assert ("list" in summary["stage_seconds"]) == (mode != "guess")
         tables[mode] = _table_contents(work)
         new_files = {p.name for p in (work / "tokens").glob("*.parquet")} - {p.name for p in (dest / "tokens").glob("*.parquet")}
         assert new_files <= _referenced(work / "tokens")  # no stray files left behind
@@ -377,6 +381,49 @@ def test_removals_prepared_in_a_helper_give_the_same_tables(first_run, source_di
         pd.testing.assert_frame_equal(tables["1"][name], tables["0"][name], check_like=True)
         pd.testing.assert_frame_equal(tables["guess"][name], tables["0"][name], check_like=True)
         pd.testing.assert_frame_equal(tables["wrong-guess"][name], tables["0"][name], check_like=True)
+
+
+def test_the_helpers_plan_is_used_only_while_the_tables_it_read_stay_put(first_run, source_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    """The CLI's guessing helper plans the run (listing, state) before the flow holds the lock. The flow uses that
+    plan only for the same source and destination and while `articles` and `rejects` are at the versions the
+    helper read; else it lists and loads the state itself. Either way the run's counts are those of a plain run."""
+    from flows import early_removal, store
+    from flows.pipeline import newsfacts_flow
+
+    dest, _ = first_run
+    work = tmp_path / "processed"
+    shutil.copytree(dest, work)
+    source = tmp_path / "raw"
+    shutil.copytree(source_dir, source)
+    edited = sorted((source / "variants").glob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n補充的一段內文。\n", encoding="utf-8")
+
+    ids, plan = early_removal.guess_run(str(work), str(source), MAX_BYTES)
+    assert ids == [f"variants/{edited.stem}"] and plan is not None
+    assert [entry.article_id for entry in plan.to_read] == ids and set(plan.articles) == set(ids)
+    assert plan.n_unchanged == sum(1 for _ in source.rglob("*.txt")) - 1
+    assert plan.usable(str(source), str(work))
+    assert not plan.usable(str(source_dir), str(work)) and not plan.usable(str(source), str(dest) + "/")
+
+    # A table moved after the helper read it: the flow makes its own plan.
+    early_removal.start_standby_helper(str(work), str(source), MAX_BYTES)
+    assert early_removal._standby is not None and early_removal._standby.first_message() is not None
+    versions = early_removal.state_versions(str(work))
+    unrelated = reject_row("another-run", "elsewhere/gone", "file:///elsewhere/gone.txt", None, "empty", "empty",
+                           dt.datetime.now(dt.timezone.utc))
+    store.append_rows(str(work), "rejects", schema.to_table(schema.REJECTS, [unrelated]))  # as a concurrent run would
+    assert early_removal.state_versions(str(work)) == (versions[0], versions[1] + 1)
+    summary = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
+    assert "list" in summary["stage_seconds"] and "plan_from_helper" in summary["stage_seconds"]
+    assert (summary["n_changed"], summary["n_new"], summary["n_unchanged"]) == (1, 0, plan.n_unchanged)
+
+    # Nothing changed since: the helper's plan is used, and finds nothing to do.
+    early_removal.start_standby_helper(str(work), str(source), MAX_BYTES)
+    summary = newsfacts_flow(source=str(source), dest=str(work), max_bytes=MAX_BYTES)
+    early_removal.stop_standby_helper()
+    assert "list" not in summary["stage_seconds"] and "plan_from_helper" in summary["stage_seconds"]
+    assert (summary["n_changed"], summary["n_new"], summary["n_unchanged"]) == (0, 0, plan.n_unchanged + 1)
 
 
 def _referenced(table_dir: Path) -> set[str]:
@@ -430,7 +477,7 @@ def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, sour
     early_removal.start_standby_helper()  # one at a time
     assert early_removal._standby is standby
     early = early_removal.EarlyRemoval(str(work), ["paragraphs"], [article_id])
-    assert early._process is standby and early_removal._standby is None  # taken, not a second process
+    assert early._process is standby.process and early_removal._standby is None  # taken, not a second process
     removals = early.take()
     assert removals is not None and removals["paragraphs"].rewritten >= 1
     early.close()
@@ -439,7 +486,7 @@ def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, sour
 
     early_removal.start_standby_helper(str(work), str(tmp_path / "no-such-source"), None, 1)
     failed = early_removal._standby
-    assert failed is not None and failed.wait(timeout=60) != 0  # a source it cannot list: no guess, no harm
+    assert failed is not None and failed.process.wait(timeout=60) != 0  # a source it cannot list: no guess, no harm
     early_removal.stop_standby_helper()
     source = tmp_path / "raw"
     shutil.copytree(source_dir, source)
@@ -447,14 +494,14 @@ def test_a_standby_helper_serves_the_next_removal_or_ends_unused(first_run, sour
         path.write_text(path.read_text(encoding="utf-8") + "\n\n補充的一段內文。\n", encoding="utf-8")
     early_removal.start_standby_helper(str(work), str(source), None, 1)
     several = early_removal._standby
-    assert several is not None and several.wait(timeout=60) == 0
-    message = pickle.load(several.stdout)  # two changed articles, batches of one: several batches
-    assert message[0] == "guess" and len(message[1]) == 2
-    assert several.stdout.read() == b""  # it stopped after its guess: a run of several batches has no helper
+    assert several is not None and several.process.wait(timeout=60) == 0
+    message = pickle.load(several.process.stdout)  # two changed articles, batches of one: several batches
+    assert message[0] == "guess" and len(message[1]) == 2 and message[2].n_unchanged > 0
+    assert several.process.stdout.read() == b""  # it stopped after its guess: a run of several batches has no helper
     early_removal.stop_standby_helper()
 
     early_removal.start_standby_helper()
     unused = early_removal._standby
     assert unused is not None
     early_removal.stop_standby_helper()  # no request: it exits quietly
-    assert unused.returncode == 0 and early_removal._standby is None
+    assert unused.process.returncode == 0 and early_removal._standby is None
