@@ -25,13 +25,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deltalake.transaction import AddAction, RemoveAction
-
-from flows.delta_files import PreparedCommit, TableFiles, storage_schema, table_uri
-from transforms import schema
 from transforms.incremental import KnownFile, SourceEntry
+
+# deltalake, pyarrow and the schema module are imported where they are used, not here: the CLI imports this module
+# to start the helper as its first step (`start_standby_helper`), before its own imports (0.25 s of them).
+if TYPE_CHECKING:
+    from deltalake.transaction import AddAction, RemoveAction
+
+    from flows.delta_files import PreparedCommit
 
 # An action as plain data (deltalake's RemoveAction does not pickle): ("add", path, size, mtime, stats) or
 # ("remove", path, deletion timestamp, size).
@@ -40,17 +43,24 @@ EncodedAction = tuple[Any, ...]
 Prepared = dict[str, tuple[int, list[EncodedAction], int]]
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
-# The tables whose rows a run replaces (what the flow gives `EarlyRemoval`, and a guessing helper removes from).
-REMOVAL_TABLES = [spec.name for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)]
+def removal_tables() -> list[str]:
+    """The tables whose rows a run replaces (what the flow gives `EarlyRemoval`, and a guessing helper removes from)."""
+    from transforms import schema
+
+    return [spec.name for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)]
 
 
 def _encode(action: AddAction | RemoveAction) -> EncodedAction:
+    from deltalake.transaction import AddAction
+
     if isinstance(action, AddAction):
         return ("add", action.path, action.size, action.modification_time, action.stats)
     return ("remove", action.path, action.deletion_timestamp, action.size)
 
 
 def _decode(encoded: EncodedAction) -> AddAction | RemoveAction:
+    from deltalake.transaction import AddAction, RemoveAction
+
     if encoded[0] == "add":
         _, path, size, mtime, stats = encoded
         return AddAction(path, size, {}, mtime, True, stats)
@@ -109,7 +119,9 @@ class GuessedPlan:
 
     def usable(self, source: str, dest: str) -> bool:
         """Is this the plan the flow over `source` into `dest` would make now (the caller holds the lock)?"""
-        return (self.source, self.dest, self.pipeline_version) == (source, dest, schema.PIPELINE_VERSION) \
+        from transforms.schema import PIPELINE_VERSION
+
+        return (self.source, self.dest, self.pipeline_version) == (source, dest, PIPELINE_VERSION) \
             and self.state_versions == state_versions(dest)
 
 
@@ -213,6 +225,7 @@ def guess_run(dest: str, source: str, max_bytes: int | None) -> tuple[list[str],
     was read)."""
     from flows import store
     from flows.sources import DEFAULT_MAX_BYTES, list_source, open_source
+    from transforms import schema
     from transforms.incremental import classify, plan_run
 
     opened = open_source(source)
@@ -305,6 +318,9 @@ class EarlyRemoval:
         """The prepared removals, if every table is still at the version they were prepared at; else None (and
         their files are deleted). Whether they are the removals the commit needs is the caller's to decide
         (`covers`). Once only: a second call, such as a retried commit's, returns None."""
+        from flows.delta_files import PreparedCommit, TableFiles, storage_schema, table_uri
+        from transforms import schema
+
         started = time.perf_counter()
         encoded = self._answer()
         self.waited_s = time.perf_counter() - started
@@ -334,6 +350,8 @@ class EarlyRemoval:
 
     def _delete_added(self, encoded: Prepared) -> None:
         """Delete the files the helper added (uncommitted: no Delta version references them)."""
+        from flows.delta_files import TableFiles, table_uri
+
         for name, (_, actions, _) in encoded.items():
             try:
                 files = TableFiles(table_uri(self.dest, name))
@@ -383,7 +401,7 @@ def _helper_main() -> None:
         # the flow reads it.
         writing = threading.Thread(target=lambda: (out.write(guess), out.flush()))
         writing.start()
-        answer = prepare_encoded(dest, REMOVAL_TABLES, article_ids)
+        answer = prepare_encoded(dest, removal_tables(), article_ids)
         writing.join()
         out.write(pickle.dumps(("removed", answer), protocol=pickle.HIGHEST_PROTOCOL))
         out.flush()

@@ -34,7 +34,7 @@ from prefect.tasks import exponential_backoff
 from pydantic import Field
 
 from flows import progress, storage, store
-from flows.early_removal import REMOVAL_TABLES, EarlyRemoval, GuessedPlan, take_guessed_plan, worth_it as worth_early_removal
+from flows.early_removal import EarlyRemoval, GuessedPlan, removal_tables, take_guessed_plan, worth_it as worth_early_removal
 from flows.lock import DestLock
 from flows.memory import collection_paused, release_free_memory
 from flows.runners import runner_width, task_runner_from_env
@@ -457,7 +457,7 @@ def _run_locked(summary: RunSummary, clock: StageClock, source: str, dest: str, 
                 replaced = {raw.article_id for raw in raws} | dropped_ids
                 if context is not None and worth_early_removal(sum(1 for i in replaced if i in known_articles)):
                     # The rows these articles replace are dropped by a helper process while this one transforms.
-                    early = EarlyRemoval(dest, REMOVAL_TABLES, sorted(replaced))
+                    early = EarlyRemoval(dest, removal_tables(), sorted(replaced))
                 with clock("transform"):
                     collect(transform_batch_task(Opaque(raws), run_id, rejects, str(staging.root)), len(raws))
                 return

@@ -94,3 +94,24 @@ def test_cli_runs_without_heartbeats_unless_asked(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY")
     monkeypatch.setenv("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", "60")
     assert cli_heartbeat_settings() == {}
+
+
+def test_the_console_script_sets_process_defaults_the_user_has_not(tmp_path: Path) -> None:
+    """`main()` sets OPENBLAS_NUM_THREADS=1 for itself and the processes it starts (numpy's OpenBLAS threads spin
+    at import and nothing here needs them), unless the user set it."""
+    probe = ("import os, flows.cli as cli\n"
+             "cli.app = lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+             "cli.main()\n")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env).stdout == "1\n"
+    env["OPENBLAS_NUM_THREADS"] = "4"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env).stdout == "4\n"
+
+
+def test_the_removal_helper_starts_before_the_heavy_imports() -> None:
+    """The CLI starts the removal helper first thing on a later run: its module must not import pyarrow, deltalake
+    or Prefect (0.25 s and more that the helper would otherwise wait for)."""
+    probe = ("import sys, flows.cli, flows.early_removal\n"
+             "print(sorted(m for m in ('pyarrow', 'deltalake', 'prefect', 'numpy') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout == "[]\n", result.stderr
