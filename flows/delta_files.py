@@ -15,8 +15,10 @@ that changes articles after it splits the compacted files it touches back into s
 
 from __future__ import annotations
 
+import array
 import bisect
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -93,6 +95,14 @@ def file_stats(metadata: pq.FileMetaData, key: str) -> str:
     return json.dumps({"numRecords": metadata.num_rows, "minValues": mins, "maxValues": maxs, "nullCount": nulls})
 
 
+def string_array(values: Sequence[str]) -> pa.StringArray:
+    """`pa.array(values, pa.string())` built from buffers: pyarrow imports pandas the first time it converts a
+    Python sequence (0.15 s), which the removal helper (flows/early_removal.py) otherwise never needs."""
+    encoded = [value.encode("utf-8") for value in values]
+    offsets = array.array("i", [0, *itertools.accumulate(map(len, encoded))])
+    return pa.StringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+
+
 def split_by_articles(table: pa.Table, key: str, per_file: int = ARTICLES_PER_FILE) -> list[pa.Table]:
     """Slices of `table` holding at most `per_file` articles each (rows of an article are contiguous)."""
     n = table.num_rows
@@ -101,7 +111,8 @@ def split_by_articles(table: pa.Table, key: str, per_file: int = ARTICLES_PER_FI
     ids = table.column(key)
     # Where the key changes, found in Arrow (a Python list of 900,000 token keys was a third of staging time).
     changed = pc.not_equal(ids.slice(1), ids.slice(0, n - 1))
-    firsts = [0, *(pc.indices_nonzero(changed).to_numpy() + 1).tolist()]  # first row of every article
+    # (to_pylist, not to_numpy: pyarrow imports pandas for to_numpy, which the removal helper never needs)
+    firsts = [0, *(i + 1 for i in pc.indices_nonzero(changed).to_pylist())]  # first row of every article
     cuts = [*firsts[::per_file], n]
     return [table.slice(a, b - a) for a, b in zip(cuts, cuts[1:])]
 
@@ -180,9 +191,13 @@ class TableFiles:
         except OSError:
             pass  # unreferenced either way: `maintain` vacuums it
 
-    def active(self) -> list[dict]:
-        actions = pa.table(self.table.get_add_actions(flatten=True))
-        return actions.to_pylist()
+    def active(self, key: str) -> list[dict]:
+        """The table's files: `path`, `size_bytes`, and `min.<key>` / `max.<key>` where recorded. (Only these
+        columns: converting the timestamp ones to Python would import pandas in the removal helper.)"""
+        # (from_stream, not pa.table(): pa.table imports pandas to check for a DataFrame)
+        actions = pa.RecordBatchReader.from_stream(self.table.get_add_actions(flatten=True)).read_all()
+        wanted = [c for c in ("path", "size_bytes", f"min.{key}", f"max.{key}") if c in actions.column_names]
+        return actions.select(wanted).to_pylist()
 
 
 @dataclass
@@ -224,7 +239,7 @@ def prepare_removal(uri: str, arrow_schema: pa.Schema, key: str, replaced_ids: I
     the runs after it rewrite small files again instead of the whole table every time."""
     files = TableFiles(uri)
     ids = sorted(set(replaced_ids))
-    id_set = pa.array(ids, pa.string())
+    id_set = string_array(ids)
     now = int(time.time() * 1000)
 
     def replace(existing: dict) -> list[AddAction | RemoveAction]:
@@ -242,7 +257,7 @@ def prepare_removal(uri: str, arrow_schema: pa.Schema, key: str, replaced_ids: I
 
     candidates = []
     if ids:
-        for existing in files.active():
+        for existing in files.active(key):
             lo, hi = existing.get(f"min.{key}"), existing.get(f"max.{key}")
             if lo is not None and hi is not None:
                 first = bisect.bisect_left(ids, lo)

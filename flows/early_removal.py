@@ -127,7 +127,7 @@ class GuessedPlan:
 
 def state_versions(dest: str) -> tuple[int | None, int | None]:
     """The versions of the tables a plan is made from (`articles`, `rejects`)."""
-    from flows.store import local_log_version
+    from flows.table_state import local_log_version
 
     return local_log_version(dest, "articles"), local_log_version(dest, "rejects")
 
@@ -223,14 +223,15 @@ def guess_run(dest: str, source: str, max_bytes: int | None) -> tuple[list[str],
     """The articles a run over `source` into `dest` will transform (new, or changed content), as the flow decides
     them (`plan_run`, then `classify` on the content hash), and the run's plan (None if a table moved while it
     was read)."""
-    from flows import store
+    # (flows.table_state, not flows.store: no pyarrow.dataset, no pandas in the helper)
     from flows.sources import DEFAULT_MAX_BYTES, list_source, open_source
+    from flows.table_state import load_article_state, load_reject_state
     from transforms import schema
     from transforms.incremental import classify, plan_run
 
     opened = open_source(source)
     before = state_versions(dest)
-    articles, rejects = store.load_article_state(dest), store.load_reject_state(dest)
+    articles, rejects = load_article_state(dest), load_reject_state(dest)
     after = state_versions(dest)
     plan = plan_run(list_source(opened), articles, rejects, schema.PIPELINE_VERSION)
     cap = max_bytes or DEFAULT_MAX_BYTES

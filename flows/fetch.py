@@ -32,6 +32,7 @@ import httpcore
 import httpx
 from fsspec.core import url_to_fs
 
+from flows.sources import FETCHED_DIR, SOURCE_URL_FILE, is_fetched_raw_path  # noqa: F401  (fetch's names too)
 from transforms.model import RawFile
 from transforms.schema import PIPELINE_VERSION
 
@@ -44,16 +45,11 @@ MAX_BACKOFF = 60.0  # seconds, cap of one exponential-backoff wait
 MAX_RETRY_AFTER = 60.0  # seconds, cap of a server's Retry-After
 MAX_LIST_BYTES = 64 * 1024 * 1024  # a URL-list file larger than this is not taken as a URL list
 MAX_URL_CHARS = 8192
-FETCHED_DIR = "fetched"
-SOURCE_URL_FILE = "source_url"  # sidecar in each URL's directory holding the URL (written once); not `*.txt`
 
 RETRY_STATUSES = frozenset({408, 429})  # plus every 5xx
 REASON_FETCH_FAILED = "fetch_failed"
 REASON_TOO_LARGE = "too_large"
 REASON_INVALID_URL = "invalid_url"  # a line of the URL list that is not an http(s) URL (see UrlList.invalid)
-
-_FETCHED_RAW_RE = re.compile(r"(?:^|/)" + FETCHED_DIR + r"/[^/]+/[0-9a-f]{16}/(?:[0-9a-f]{16}\.txt|" + SOURCE_URL_FILE + r")$")
-
 
 # --------------------------------------------------------------------------------------------------- URL lists
 
@@ -270,12 +266,6 @@ def fetched_article_id(url: str) -> str:
 def raw_path(raw_root: str, article_id: str, content_sha256: str) -> str:
     """Where the bytes of a fetched article with this content are kept: `{raw_root}/{article_id}/{sha[:16]}.txt`."""
     return f"{raw_root.rstrip('/')}/{article_id}/{content_sha256[:16]}.txt"
-
-
-def is_fetched_raw_path(relative_path: str) -> bool:
-    """True for a file this module wrote under a raw root (`fetched/{host}/{key}/{sha16}.txt` or its
-    `source_url` sidecar): a folder listing of a source that contains the raw root must skip these."""
-    return bool(_FETCHED_RAW_RE.search(relative_path.replace("\\", "/")))
 
 
 # --------------------------------------------------------------------------------------------------- results

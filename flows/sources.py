@@ -6,16 +6,31 @@ import datetime as dt
 import hashlib
 import os
 import posixpath
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import fsspec
 from fsspec.core import url_to_fs
 
-from flows.fetch import Fetched, is_fetched_raw_path, read_fetched
 from transforms.incremental import SourceEntry, article_id_for
 from transforms.model import RawFile
 
+# flows.fetch (httpx) is imported only by what needs it: the removal helper lists sources without it.
+if TYPE_CHECKING:
+    from flows.fetch import Fetched
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Where flows/fetch.py keeps the downloads of a URL list under a raw root; a folder listing skips them.
+FETCHED_DIR = "fetched"
+SOURCE_URL_FILE = "source_url"  # sidecar in each URL's directory holding the URL (written once); not `*.txt`
+_FETCHED_RAW_RE = re.compile(r"(?:^|/)" + FETCHED_DIR + r"/[^/]+/[0-9a-f]{16}/(?:[0-9a-f]{16}\.txt|" + SOURCE_URL_FILE + r")$")
+
+
+def is_fetched_raw_path(relative_path: str) -> bool:
+    """True for a file flows/fetch.py wrote under a raw root (`fetched/{host}/{key}/{sha16}.txt` or its
+    `source_url` sidecar): a folder listing of a source that contains the raw root must skip these."""
+    return bool(_FETCHED_RAW_RE.search(relative_path.replace("\\", "/")))
 
 
 class SourceError(Exception):
@@ -46,6 +61,8 @@ class FetchedSource:
         return [SourceEntry(f.article_id, f.url, f.size, None) for f in self.items.values()]
 
     def read(self, entry: SourceEntry, max_bytes: int) -> RawFile:
+        from flows.fetch import read_fetched
+
         return read_fetched(self.items[entry.article_id])
 
 

@@ -9,8 +9,6 @@ idempotent. Content tables are committed before `articles`: an article counts as
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +25,13 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 
 from flows import storage  # noqa: F401  (S3 defaults in the environment before delta-rs reads it)
+from flows.table_state import (  # noqa: F401  (the first reads of every run; store's names for them too)
+    _live_files,
+    load_article_state,
+    load_reject_state,
+    local_log_version,
+    read_small_table,
+)
 from flows.delta_files import (  # (table_uri and storage_schema are used through store too)
     PreparedCommit,
     StagedFacts,
@@ -40,7 +45,6 @@ from flows.delta_files import (  # (table_uri and storage_schema are used throug
     write_parquet_with_facts,
 )
 from transforms import schema
-from transforms.incremental import KnownFile
 
 # Concurrent writers retry their commit on conflict (measured: 4x50 concurrent appends fail without this).
 _COMMIT = CommitProperties(max_commit_retries=100)
@@ -101,20 +105,6 @@ def versions(dest: str) -> dict[str, int]:
     return {spec.name: DeltaTable(table_uri(dest, spec.name)).version() for spec in schema.ALL_TABLES}
 
 
-def local_log_version(dest: str, name: str) -> int | None:
-    """The latest committed version of a local table, from its log's file names (no table load: ~0.1 ms). Commits
-    are numbered `<20 digits>.json` and only ever added (a restore is a new commit), so an equal version means
-    the table has not moved. None when the table has no log (or is not local)."""
-    if "://" in dest:
-        return None
-    try:
-        names = os.listdir(Path(dest) / name / "_delta_log")
-    except OSError:
-        return None
-    versions = [int(n[:20]) for n in names if len(n) == 25 and n.endswith(".json") and n[:20].isdigit()]
-    return max(versions, default=None)
-
-
 DATA_TABLES = tuple(spec.name for spec in schema.ALL_TABLES if spec.name != "runs")
 
 
@@ -139,24 +129,6 @@ def restore_versions(dest: str, target: dict[str, int]) -> dict[str, int]:
     return restored
 
 
-def _live_files(dest: str, name: str, version: int | None) -> tuple[pa.Schema, list[str], object | None]:
-    """The schema, the active files and (for remote tables) a pyarrow filesystem of a table version."""
-    table = DeltaTable(table_uri(dest, name), version=version)
-    arrow_schema = pa.schema(table.schema().to_arrow())
-    files = table.file_uris()
-    filesystem = None
-    if files and "://" in files[0] and not files[0].startswith("file://"):
-        from fsspec.core import url_to_fs
-        from pyarrow.fs import FSSpecHandler, PyFileSystem
-
-        fs, _ = url_to_fs(files[0])
-        filesystem = PyFileSystem(FSSpecHandler(fs))
-        files = [fs._strip_protocol(f) for f in files]
-    else:
-        files = [f.removeprefix("file://") for f in files]
-    return arrow_schema, files, filesystem
-
-
 def delta_dataset(dest: str, name: str, version: int | None = None) -> ds.Dataset:
     """The rows of a table version as a pyarrow dataset over the files its Delta log lists.
 
@@ -169,80 +141,9 @@ def delta_dataset(dest: str, name: str, version: int | None = None) -> ds.Datase
     return ds.dataset(files, schema=arrow_schema, format="parquet", filesystem=filesystem)
 
 
-def _read_file(path: str, filesystem: object | None, wanted: pa.Schema) -> pa.Table:
-    """One Parquet file's `wanted` columns; a column the file lacks (written before it was added) reads as null."""
-    handle = filesystem.open_input_file(path) if filesystem is not None else path
-    parquet = pq.ParquetFile(handle)
-    present = set(parquet.schema_arrow.names)
-    table = parquet.read(columns=[f.name for f in wanted if f.name in present])
-    columns = [table.column(f.name) if f.name in present else pa.nulls(table.num_rows, f.type) for f in wanted]
-    table = pa.Table.from_arrays(columns, names=wanted.names)
-    return table if table.schema.equals(wanted, check_metadata=False) else table.cast(wanted)
-
-
 def read_table(dest: str, name: str, columns: Sequence[str] | None = None, version: int | None = None,
                filter: pc.Expression | None = None) -> pa.Table:
     return delta_dataset(dest, name, version).to_table(columns=list(columns) if columns else None, filter=filter)
-
-
-def read_small_table(dest: str, name: str, columns: Sequence[str] | None = None, version: int | None = None) -> pa.Table:
-    """`read_table` without a pyarrow dataset, for the small reads every run starts with (the runs log, the key
-    columns of articles and rejects): the files read one by one on a few threads. Slower than a dataset on a big
-    table, faster on these (key columns of 20,000 articles: 0.08 s instead of 0.19 s)."""
-    arrow_schema, files, filesystem = _live_files(dest, name, version)
-    wanted = pa.schema([arrow_schema.field(c) for c in columns]) if columns else arrow_schema
-    if not files:
-        return wanted.empty_table()
-    if len(files) == 1:
-        pieces = [_read_file(files[0], filesystem, wanted)]
-    else:
-        with ThreadPoolExecutor(max_workers=min(8, len(files))) as pool:
-            pieces = list(pool.map(lambda f: _read_file(f, filesystem, wanted), files))
-    return pa.concat_tables(pieces, promote_options="permissive") if len(pieces) > 1 else pieces[0]
-
-
-def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def _utc_list(column: pa.ChunkedArray) -> list[dt.datetime | None]:
-    """Aware UTC datetimes of a timestamp column: from integer microseconds, as pyarrow's to_pylist() of a zoned
-    timestamp column costs 8 µs a value (0.16 s of a 20,000-article run with nothing to do)."""
-    if pa.types.is_timestamp(column.type) and column.type.tz in ("UTC", "+00:00", "Etc/UTC"):
-        micros = pc.cast(column.cast(pa.timestamp("us", tz="UTC")), pa.int64()).to_pylist()
-        return [None if v is None else _EPOCH + dt.timedelta(microseconds=v) for v in micros]
-    return [_as_utc(value) for value in column.to_pylist()]
-
-
-def load_article_state(dest: str) -> dict[str, KnownFile]:
-    table = read_small_table(dest, "articles", ["article_id", "content_sha256", "source_bytes", "source_mtime", "pipeline_version"])
-    # Column by column, not to_pylist() of rows: 3x faster on 20,000 articles (a run with nothing to do waits for it).
-    return {
-        article_id: KnownFile(sha, size, mtime, version)
-        for article_id, sha, size, mtime, version in zip(
-            table.column("article_id").to_pylist(), table.column("content_sha256").to_pylist(),
-            table.column("source_bytes").to_pylist(), _utc_list(table.column("source_mtime")),
-            table.column("pipeline_version").to_pylist())
-    }
-
-
-def load_reject_state(dest: str) -> dict[str, KnownFile]:
-    """Latest reject of each source file, keyed by article_id (its path relative to the source root)."""
-    table = read_small_table(dest, "rejects", ["article_id", "content_sha256", "source_bytes", "source_mtime", "rejected_at"])
-    latest: dict[str, tuple[dt.datetime, KnownFile]] = {}
-    for row in table.to_pylist():
-        known = KnownFile(row["content_sha256"], row["source_bytes"], _as_utc(row["source_mtime"]))
-        if row["article_id"] is None:
-            continue
-        previous = latest.get(row["article_id"])
-        if previous is None or row["rejected_at"] >= previous[0]:
-            latest[row["article_id"]] = (row["rejected_at"], known)
-    return {uri: known for uri, (_, known) in latest.items()}
 
 
 def write_stage_parts(root: str | Path, tables: dict[str, pa.Table]) -> dict[str, StagedFacts]:
