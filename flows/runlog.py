@@ -42,5 +42,8 @@ def recover_and_start(dest: str, own_row: dict) -> tuple[list[str], dict[str, in
                      error=f"the run died before completing; found by {own_row['run_id']}, tables restored to "
                            f"{'run ' + completed[-1]['run_id'] if completed else 'their empty state'}")
             rows.append({k: r.get(k) for k in schema.RUNS.schema.names})
-    store.upsert_runs(dest, rows)
+    if dead:
+        store.upsert_runs(dest, rows)
+    else:  # this run's id is new (its start time and random hex): an append, not a replace (half the time)
+        store.append_rows(dest, "runs", schema.to_table(schema.RUNS, rows))
     return [r["run_id"] for r in dead], restored

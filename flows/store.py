@@ -101,8 +101,15 @@ def _add_missing_columns(table: DeltaTable, spec: schema.TableSpec) -> list[str]
     return [field.name for field in missing]
 
 
+def table_version(dest: str, name: str) -> int:
+    """A table's current version: from its log's file names when local (0.1 ms instead of loading the table,
+    ~5 ms each, 10 tables at the end of every run)."""
+    version = local_log_version(dest, name)
+    return version if version is not None else DeltaTable(table_uri(dest, name)).version()
+
+
 def versions(dest: str) -> dict[str, int]:
-    return {spec.name: DeltaTable(table_uri(dest, spec.name)).version() for spec in schema.ALL_TABLES}
+    return {spec.name: table_version(dest, spec.name) for spec in schema.ALL_TABLES}
 
 
 DATA_TABLES = tuple(spec.name for spec in schema.ALL_TABLES if spec.name != "runs")
@@ -110,7 +117,7 @@ DATA_TABLES = tuple(spec.name for spec in schema.ALL_TABLES if spec.name != "run
 
 def data_versions(dest: str) -> dict[str, int]:
     """Current Delta version of every table but `runs` (which indexes them)."""
-    return {name: DeltaTable(table_uri(dest, name)).version() for name in DATA_TABLES}
+    return {name: table_version(dest, name) for name in DATA_TABLES}
 
 
 def restore_versions(dest: str, target: dict[str, int]) -> dict[str, int]:

@@ -37,3 +37,26 @@ def test_facts_recorded_at_writing_equal_those_read_back(tables: dict, name: str
     assert rows == table.num_rows
     assert stats == file_stats(pq.read_metadata(path), spec.article_key)
     assert '"article_id"' in stats
+
+
+def test_a_local_tables_version_comes_from_its_log_file_names(tmp_path: Path) -> None:
+    """`store.table_version` reads a local table's version from its `_delta_log` file names (no table load): it
+    must be the version delta-rs reports, through appends, a checkpoint and a restore (None: no local log)."""
+    import pyarrow as pa
+    from deltalake import DeltaTable, write_deltalake
+
+    from flows import store
+    from flows.table_state import local_log_version
+
+    uri = str(tmp_path / "table")
+    data = pa.table({"article_id": ["a", "b"], "n": [1, 2]})
+    write_deltalake(uri, data)
+    for step in range(3):
+        write_deltalake(uri, data, mode="append")
+        assert store.table_version(str(tmp_path), "table") == DeltaTable(uri).version() == step + 1
+    DeltaTable(uri).create_checkpoint()
+    DeltaTable(uri).restore(1)
+    assert store.table_version(str(tmp_path), "table") == DeltaTable(uri).version() == 4
+    (tmp_path / "table" / "_delta_log" / "_commit_0123.json.tmp").write_text("{}")  # a commit being written
+    assert store.table_version(str(tmp_path), "table") == 4
+    assert local_log_version(str(tmp_path), "missing") is None and local_log_version("s3://bucket/x", "table") is None
