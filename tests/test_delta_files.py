@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from flows.delta_files import file_stats, write_parquet_with_facts
+from flows.delta_files import file_stats, statistics_columns, write_parquet_with_facts
 from flows.store import storage_schema
 from tests.conftest import FIXTURES
 from transforms import schema
@@ -37,6 +38,15 @@ def test_facts_recorded_at_writing_equal_those_read_back(tables: dict, name: str
     assert rows == table.num_rows
     assert stats == file_stats(pq.read_metadata(path), spec.article_key)
     assert '"article_id"' in stats
+    # Parquet statistics on the key and the integer/date columns only (text columns: no min/max worth keeping).
+    metadata = pq.read_metadata(path)
+    with_stats = {metadata.schema.column(i).path.split(".")[0] for i in range(metadata.num_columns)
+                  if metadata.row_group(0).column(i).statistics is not None}
+    assert with_stats == set(statistics_columns(table.schema, spec.article_key))
+    assert spec.article_key in with_stats and "text" not in with_stats
+    facts = json.loads(stats)
+    assert facts["numRecords"] == rows and set(facts["minValues"]) <= with_stats
+    assert facts["minValues"][spec.article_key] == min(table.column(spec.article_key).to_pylist())
 
 
 def test_a_local_tables_version_comes_from_its_log_file_names(tmp_path: Path) -> None:
