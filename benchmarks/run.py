@@ -1,7 +1,7 @@
 """Benchmark: newsfacts against a naive jieba + pandas script, on a deterministic synthetic corpus.
 
     python benchmarks/run.py --articles N --json PATH [--seed S] [--batch-size B] [--workdir DIR] [--keep]
-                             [--skip-baseline] [--compare EARLIER.json]
+                             [--skip-baseline] [--compare EARLIER.json] [--repeat R]
 
 1. writes N article files in the raw layout (benchmarks/corpus.py; a fixed seed) into a work folder;
 2. starts one Prefect server on the loopback address (`prefect server start --host 127.0.0.1 --port <free>`, its
@@ -11,7 +11,9 @@
    full      `newsfacts run` into an empty destination (every table, facts included)
    noop      the same run again, nothing changed
    delta1    the same run after 1 % of the files were edited
-   the runs pointed at the server with PREFECT_API_URL, as scheduled runs would be;
+   the runs pointed at the server with PREFECT_API_URL, as scheduled runs would be; the four stages are repeated
+   `--repeat` times (default 3; each repetition edits the same files to a new revision) and each stage's median
+   is reported, as a single run is at the mercy of a machine whose speed drifts by 5-10 % within minutes;
 4. stops the server (also on an error, Ctrl-C or SIGTERM), writes the JSON file and prints a markdown table with
    pass/fail per target (reported, not enforced).
 
@@ -525,6 +527,8 @@ def markdown(results: dict) -> str:
         + (f"compiled ({len(results['machine'].get('compiled_transforms', []))} modules, `make accel`)"
            if results["machine"].get("compiled_transforms") else "pure Python"),
         "",
+        *([f"Each stage measured {results['repeat']} times, interleaved; the median run shown (every run's wall time "
+           "in the JSON: `wall_s_runs`).", ""] if results.get("repeat", 1) > 1 else []),
         "| stage | wall s | MB/s | peak RSS MB | in transforms s | outside transforms s | ratio |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
@@ -614,59 +618,63 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> dict:
     log(f"corpus: {info.files:,} files, {mb:.2f} MB, {sum(info.bad.values())} bad, in {generate_s:.1f} s")
 
     server = PrefectServer(home, logs / "prefect-server.log")
-    stages: dict[str, Stage] = {}
+    stages: dict[str, list[Stage]] = {}  # every repetition of each stage, in order
     server_peak = None
     try:
         log("starting the Prefect server")
         server_start_s = server.start()
         log(f"Prefect server ready at {server.api_url} after {server_start_s:.1f} s (one-off, in no stage)")
         env = {**base_env(home), "PREFECT_API_URL": server.api_url}
-
-        if not args.skip_baseline:
-            log("baseline: jieba.lcut + pandas + to_parquet")
-            timings_path = work / "baseline-timings.json"
-            command = [sys.executable, str(HERE / "baseline.py"), str(raw), str(work / "baseline.parquet"),
-                       "--timings", str(timings_path)]
-            server_cpu = server.cpu_s()
-            measured = measure(command, env, logs, "baseline", args.timeout)
-            if measured.returncode != 0:
-                raise RuntimeError(f"baseline failed ({measured.returncode}):\n{measured.stderr[-2000:]}")
-            timings = json.loads(timings_path.read_text())
-            stages["baseline"] = Stage("baseline", measured, {"transform_s": timings["transform_s"], "timings": timings,
-                                                              "timing_source": "baseline.py (jieba.lcut)"},
-                                       server_cpu_s=server.cpu_s() - server_cpu)
-            log(f"baseline: {measured.wall_s:.1f} s")
-
         newsfacts = _executable("newsfacts", "flows")
         json_summary = supports_json_summary(newsfacts, env)
         if not json_summary:
             notes.append("`newsfacts run` has no --json-summary: counts come from its printed summary.")
-        for name in PIPELINE_STAGES:
-            if name == "delta1":
-                changed = corpus.change_articles(raw, args.articles, args.seed, 0.01)
-                log(f"delta1: edited {changed.files} files ({changed.bytes / MB:.3f} MB)")
-            summary_path = work / f"{name}-summary.json"
-            command = [*newsfacts, "run", "--source", str(raw), "--dest", str(dest), "--batch-size", str(args.batch_size)]
-            if json_summary:
-                command += ["--json-summary", str(summary_path)]
-            before = server.flow_run_ids()
-            log(f"{name}: {' '.join(command[-6:])}")
-            server_cpu = server.cpu_s()
-            measured = measure(command, env, logs, name, args.timeout)
-            server_cpu = server.cpu_s() - server_cpu
-            if measured.returncode != 0:
-                raise RuntimeError(f"{name} failed ({measured.returncode}):\n{measured.stdout[-1500:]}\n{measured.stderr[-2500:]}")
-            stage = Stage(name, measured, run_report(measured.stdout, summary_path if json_summary else None),
-                          server_cpu_s=server_cpu)
-            if name == "delta1":
-                stage.report["files_changed"] = changed.files
-            new_runs = sorted(server.flow_run_ids() - before)
-            if len(new_runs) == 1:
-                stage.task_s, stage.report["flow_run_s"] = server.task_seconds(new_runs[0])
-            else:
-                notes.append(f"{name}: expected one new flow run on the server, found {len(new_runs)}")
-            stages[name] = stage
-            log(f"{name}: {measured.wall_s:.1f} s, counts {stage.report.get('counts')}")
+        for rep in range(1, args.repeat + 1):
+            tag = f" (run {rep} of {args.repeat})" if args.repeat > 1 else ""
+            if not args.skip_baseline:
+                log(f"baseline{tag}: jieba.lcut + pandas + to_parquet")
+                timings_path = work / f"baseline-timings-{rep}.json"
+                command = [sys.executable, str(HERE / "baseline.py"), str(raw), str(work / "baseline.parquet"),
+                           "--timings", str(timings_path)]
+                server_cpu = server.cpu_s()
+                measured = measure(command, env, logs, f"baseline-{rep}", args.timeout)
+                if measured.returncode != 0:
+                    raise RuntimeError(f"baseline failed ({measured.returncode}):\n{measured.stderr[-2000:]}")
+                timings = json.loads(timings_path.read_text())
+                stages.setdefault("baseline", []).append(
+                    Stage("baseline", measured, {"transform_s": timings["transform_s"], "timings": timings,
+                                                 "timing_source": "baseline.py (jieba.lcut)"},
+                          server_cpu_s=server.cpu_s() - server_cpu))
+                log(f"baseline{tag}: {measured.wall_s:.1f} s")
+            if dest.exists():
+                shutil.rmtree(dest)  # every full run starts from an empty destination
+            for name in PIPELINE_STAGES:
+                if name == "delta1":
+                    # Each repetition edits the same 1 % of the files to a new revision of their text.
+                    changed = corpus.change_articles(raw, args.articles, args.seed, 0.01, revision=rep)
+                    log(f"delta1{tag}: edited {changed.files} files ({changed.bytes / MB:.3f} MB)")
+                summary_path = work / f"{name}-summary-{rep}.json"
+                command = [*newsfacts, "run", "--source", str(raw), "--dest", str(dest), "--batch-size", str(args.batch_size)]
+                if json_summary:
+                    command += ["--json-summary", str(summary_path)]
+                before = server.flow_run_ids()
+                log(f"{name}{tag}: {' '.join(command[-6:])}")
+                server_cpu = server.cpu_s()
+                measured = measure(command, env, logs, f"{name}-{rep}", args.timeout)
+                server_cpu = server.cpu_s() - server_cpu
+                if measured.returncode != 0:
+                    raise RuntimeError(f"{name} failed ({measured.returncode}):\n{measured.stdout[-1500:]}\n{measured.stderr[-2500:]}")
+                stage = Stage(name, measured, run_report(measured.stdout, summary_path if json_summary else None),
+                              server_cpu_s=server_cpu)
+                if name == "delta1":
+                    stage.report["files_changed"] = changed.files
+                new_runs = sorted(server.flow_run_ids() - before)
+                if len(new_runs) == 1:
+                    stage.task_s, stage.report["flow_run_s"] = server.task_seconds(new_runs[0])
+                else:
+                    notes.append(f"{name}: expected one new flow run on the server, found {len(new_runs)}")
+                stages.setdefault(name, []).append(stage)
+                log(f"{name}{tag}: {measured.wall_s:.1f} s, counts {stage.report.get('counts')}")
     finally:
         with signals_held():
             if _current is not None:
@@ -674,7 +682,15 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> dict:
             log("stopping the Prefect server")
             server_peak = server.stop()
 
-    records = {name: stage_record(stage, mb) for name, stage in stages.items()}
+    # Each stage's record is that of its median repetition (by wall time), with every repetition's wall time and
+    # the largest peak of them all.
+    records = {}
+    for name, runs in stages.items():
+        median = sorted(runs, key=lambda stage: stage.measured.wall_s)[(len(runs) - 1) // 2]
+        record = stage_record(median, mb)
+        record["wall_s_runs"] = [round(stage.measured.wall_s, 3) for stage in runs]
+        record["peak_rss_mb"] = round(max(stage.measured.peak_rss_mb for stage in runs), 1)
+        records[name] = record
     _check_counts(records, info, notes)
     machine = machine_info()
     cpus = machine["cpus_usable"]
@@ -703,6 +719,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> dict:
         "corpus": {**info.as_dict(), "bad_files": sum(info.bad.values()), "seed": args.seed,
                    "generate_s": round(generate_s, 3)},
         "batch_size": args.batch_size,
+        "repeat": args.repeat,
         "machine": machine,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "notes": notes,
@@ -742,10 +759,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (always kept when --workdir is given)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the baseline (it needs ~250 MB per 1,000 articles)")
     parser.add_argument("--compare", help="results JSON of a smaller N (e.g. 20,000), for the RSS growth target")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="times each stage is measured, interleaved (baseline, full, noop, delta1, baseline, ...); "
+                             "the median is reported (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=6 * 3600, help="per-stage timeout in seconds")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     return args
 
 
