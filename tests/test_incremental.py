@@ -78,9 +78,9 @@ def test_tail_batch_sizes_cover_the_files_in_batches_no_larger_than_the_batch_si
     sizes = tail_batch_sizes(n, batch, workers)
     assert sum(sizes) == n
     assert all(0 < size <= batch for size in sizes)
-    # the run ends on small batches: the last 2 x workers are at most a quarter batch (when there are that many)
+    # the run ends on small batches: the last 6 x workers are at most a quarter batch (when there are that many)
     small = max(1, batch // 4)
-    assert all(size <= small for size in sizes[-min(len(sizes), 2 * workers):]) or n <= small
+    assert all(size <= small for size in sizes[-min(len(sizes), 6 * workers):]) or n <= small
 
 
 def _article_id_reference(relative_path: str) -> str:
