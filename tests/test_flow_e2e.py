@@ -383,6 +383,17 @@ def test_removals_prepared_in_a_helper_give_the_same_tables(first_run, source_di
         pd.testing.assert_frame_equal(tables["wrong-guess"][name], tables["0"][name], check_like=True)
 
 
+def _copies_with_one_article_edited(dest: Path, source_dir: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Copies of the first run's tables and of its source, one article edited: (tables, source, edited file)."""
+    work = tmp_path / "processed"
+    shutil.copytree(dest, work)
+    source = tmp_path / "raw"
+    shutil.copytree(source_dir, source)
+    edited = sorted((source / "variants").glob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n補充的一段內文。\n", encoding="utf-8")
+    return work, source, edited
+
+
 def test_the_helpers_plan_is_used_only_while_the_tables_it_read_stay_put(first_run, source_dir: Path,
                                                                           tmp_path: Path) -> None:
     """The CLI's guessing helper plans the run (listing, state) before the flow holds the lock. The flow uses that
@@ -392,12 +403,7 @@ def test_the_helpers_plan_is_used_only_while_the_tables_it_read_stay_put(first_r
     from flows.pipeline import newsfacts_flow
 
     dest, _ = first_run
-    work = tmp_path / "processed"
-    shutil.copytree(dest, work)
-    source = tmp_path / "raw"
-    shutil.copytree(source_dir, source)
-    edited = sorted((source / "variants").glob("*.txt"))[0]
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n補充的一段內文。\n", encoding="utf-8")
+    work, source, edited = _copies_with_one_article_edited(dest, source_dir, tmp_path)
 
     ids, plan = early_removal.guess_run(str(work), str(source), MAX_BYTES)
     assert ids == [f"variants/{edited.stem}"] and plan is not None
@@ -433,12 +439,7 @@ def test_the_removal_helper_plans_and_removes_without_pandas(first_run, source_d
     import sys
 
     dest, _ = first_run
-    work = tmp_path / "processed"
-    shutil.copytree(dest, work)
-    source = tmp_path / "raw"
-    shutil.copytree(source_dir, source)
-    edited = sorted((source / "variants").glob("*.txt"))[0]
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n補充的一段內文。\n", encoding="utf-8")
+    work, source, edited = _copies_with_one_article_edited(dest, source_dir, tmp_path)
     probe = (
         "import sys\n"
         "from flows import early_removal\n"
