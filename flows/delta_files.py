@@ -64,7 +64,12 @@ def statistics_columns(arrow_schema: pa.Schema, key: str) -> list[str]:
     `file_stats` turns into Delta min/max). Not the text columns: an article's names, sentences and tokens span
     the whole range in every file, so their min/max prune nothing, and computing them was 5-17 % of writing a
     file (measured per table; sizes unchanged)."""
-    return [f.name for f in arrow_schema if f.name == key or any(check(f.type) for check in _STATS_TYPES)]
+    return [f.name for f in arrow_schema if _has_range(f, key)]
+
+
+def _has_range(field: pa.Field, key: str) -> bool:
+    """Is `field` one whose min/max our files record: the key, or an integer or date column?"""
+    return field.name == key or any(check(field.type) for check in _STATS_TYPES)
 
 
 def write_parquet(table: pa.Table, where: object, key: str) -> pq.FileMetaData:
@@ -92,7 +97,7 @@ def file_stats(metadata: pq.FileMetaData, key: str) -> str:
         leaf = metadata.schema.column(index) if index < metadata.num_columns else None
         if leaf is None or leaf.path != field.name:  # nested (list/map) columns: no top-level statistics
             continue
-        want_range = field.name == key or any(check(field.type) for check in _STATS_TYPES)
+        want_range = _has_range(field, key)
         null_count, lo, hi, complete = 0, None, None, True
         for group in range(metadata.num_row_groups):
             stats = metadata.row_group(group).column(index).statistics

@@ -43,8 +43,10 @@ EncodedAction = tuple[Any, ...]
 Prepared = dict[str, tuple[int, list[EncodedAction], int]]
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
 def removal_tables() -> list[str]:
-    """The tables whose rows a run replaces (what the flow gives `EarlyRemoval`, and a guessing helper removes from)."""
+    """The tables whose rows a run replaces (what the flow gives `EarlyRemoval`, a guessing helper removes from)."""
     from transforms import schema
 
     return [spec.name for spec in (*schema.CONTENT_TABLES, schema.ARTICLES)]
@@ -103,8 +105,9 @@ class GuessedPlan:
     Valid only for the tables as they were read: `state_versions` are the `articles` and `rejects` versions before
     and after the helper read them (equal, and equal to the versions the flow finds under its lock: `usable`).
     `articles` and `rejects` hold the state of the files to read and of the removed articles only, which is all the
-    flow consults once it has the plan. The listing is older than the lock, which changes nothing: a file that changes after any listing is
-    the next run's, and content hashes, not the listing, decide whether a read file changed."""
+    flow consults once it has the plan. The listing is older than the lock, which changes nothing: a file that
+    changes after any listing is the next run's, and content hashes, not the listing, decide whether a read file
+    changed."""
 
     source: str
     dest: str
